@@ -1,0 +1,40 @@
+# The two quick-start commands are `make run` and `make test`; both install first.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+ESCO_SOURCE ?= ../shared/data/esco/v1.2.0
+
+.PHONY: install run test lint bench snapshot clean
+
+## install: .venv with everything, the ONNX export and the ESCO index (idempotent)
+install: $(STAMP)
+	$(BIN)/skillgraph setup
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "SkillGraph needs Python 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+## run: serve the REST API on http://127.0.0.1:8000 (embedded defaults)
+run: install
+	$(BIN)/skillgraph serve
+
+## test: lint and the whole test suite
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+## bench: quality and speed figures into docs/benchmarks.md (needs ../shared)
+bench: install
+	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python benchmarks/speed.py
+
+## snapshot: rebuild the shipped ESCO snapshot from the official CSV export
+snapshot: $(STAMP)
+	$(BIN)/python -m ontology.build_snapshot $(ESCO_SOURCE) ontology/data/esco-v1.2.0-en.json.gz
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
