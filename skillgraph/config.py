@@ -1,0 +1,195 @@
+"""Settings in one place: defaults < TOML file < environment < explicit overrides (CLI flags).
+
+A file looks like::
+
+    data_dir = "/srv/skillgraph"
+
+    [encoder]
+    backend = "torch"
+
+    [index]
+    kind = "hnsw"
+
+Environment variables: ``SKILLGRAPH_DATA_DIR`` for the data directory, ``SKILLGRAPH_CONFIG`` for
+the file, and ``SKILLGRAPH_<SECTION>__<KEY>`` for any other value
+(``SKILLGRAPH_ENCODER__BACKEND=torch``).
+Overrides use dotted keys (``{"encoder.backend": "torch"}``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SKILLGRAPH_"
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or has a value of the wrong type."""
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory (XDG): index caches, imported snapshots, exported models."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "skillgraph"
+
+
+@dataclass(frozen=True)
+class EscoSettings:
+    # A snapshot name (shipped with the package or imported into the data dir) or a file path.
+    snapshot: str = "esco-v1.2.0-en"
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    backend: str = "onnx"  # "onnx" or "torch"
+    model: str = "all-MiniLM-L6-v2"  # a registered model name or a model directory
+    # ONNX only: "fp32" or "int8". int8 is ~1.7x faster but quantises activations per batch,
+    # so a text's vector shifts slightly (cosine ~0.99) with whatever it is batched with.
+    precision: str = "fp32"
+    batch_size: int = 64
+    threads: int = 0  # 0: one per core
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    kind: str = "exact"  # "exact", "hnsw" or "ivf"
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    ivf_lists: int = 512
+    ivf_probe: int = 32
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    # Extraction mode (no top_k, no min_score): skills scoring at least min_score, at most
+    # max_skills per text. min_score was chosen on the validation sets (docs/benchmarks.md).
+    min_score: float = 0.65
+    max_skills: int = 30
+    # Ranking mode default, and the cap when only min_score is given.
+    top_k: int = 10
+    # A description row counts this much of its cosine (0 leaves descriptions out of scoring).
+    description_weight: float = 0.0
+    # A sentence's phrases are queried too; their cosines count this much (0: sentences only).
+    phrase_weight: float = 0.85
+    max_text_chars: int = 100_000
+    max_sentence_chars: int = 2_000
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 4
+    max_body_bytes: int = 1_048_576
+    max_search_results: int = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir)
+    esco: EscoSettings = field(default_factory=EscoSettings)
+    encoder: EncoderSettings = field(default_factory=EncoderSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
+
+    def replace(self, overrides: Mapping[str, Any]) -> Settings:
+        """A copy with dotted-key overrides applied (``{"index.kind": "hnsw"}``)."""
+        return _apply(self, _nest(overrides, source="overrides"), source="overrides")
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    path = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    if path:
+        settings = _apply(settings, _read_toml(Path(path)), source=str(path))
+    settings = _apply(settings, _from_environ(environ), source="environment")
+    if overrides:
+        settings = settings.replace({k: v for k, v in overrides.items() if v is not None})
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        flat[name[len(ENV_PREFIX) :].lower().replace("__", ".")] = value
+    return _nest(flat, source="environment")
+
+
+def _nest(flat: Mapping[str, Any], source: str) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for key, value in flat.items():
+        parts = key.split(".")
+        if len(parts) > 2:
+            raise ConfigError(f"{source}: setting {key!r} has too many parts")
+        if len(parts) == 1:
+            nested[parts[0]] = value
+        else:
+            nested.setdefault(parts[0], {})[parts[1]] = value
+    return nested
+
+
+def _apply(obj: Any, values: Mapping[str, Any], source: str, prefix: str = "") -> Any:
+    hints = typing.get_type_hints(type(obj))
+    known = {f.name for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        name = prefix + key
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {name!r}")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{source}: {name!r} is a section, not a value")
+            changes[key] = _apply(current, value, source, prefix=name + ".")
+        else:
+            changes[key] = _coerce(value, hints[key], name, source)
+    return dataclasses.replace(obj, **changes)
+
+
+def _coerce(value: Any, hint: Any, name: str, source: str) -> Any:
+    if isinstance(hint, types.UnionType):  # e.g. "float | None": coerce to the first concrete type
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    try:
+        if hint is Path:
+            return Path(value).expanduser()
+        if hint is bool:
+            if isinstance(value, str):
+                if value.lower() in {"1", "true", "yes", "on"}:
+                    return True
+                if value.lower() in {"0", "false", "no", "off"}:
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if hint is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError(value)
+        return hint(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{source}: setting {name!r} must be {getattr(hint, '__name__', hint)}, got {value!r}"
+        ) from None

@@ -1,0 +1,76 @@
+"""Sentence encoders behind one interface, chosen by configuration.
+
+>>> encoder = load_encoder(settings.encoder, settings.data_dir)
+>>> encoder.encode(["maintain databases"]).shape
+(1, 384)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from skillgraph.config import EncoderSettings
+from skillgraph.encoders.base import Encoder, EncoderError, file_digest
+from skillgraph.encoders.models import (
+    DEFAULT_MODEL,
+    ONNX_MANIFEST,
+    ModelSource,
+    onnx_dir_for,
+    registered_models,
+    resolve_model,
+)
+
+
+def _torch(source: ModelSource, settings: EncoderSettings) -> Encoder:
+    from skillgraph.encoders.torch_encoder import TorchEncoder
+
+    if source.torch_dir is None:
+        raise EncoderError(f"model {source.name!r} has no sentence-transformers weights for torch")
+    return TorchEncoder(source.torch_dir, source.name, settings.batch_size, settings.threads)
+
+
+def _onnx(source: ModelSource, settings: EncoderSettings) -> Encoder:
+    from skillgraph.encoders.onnx_encoder import OnnxEncoder
+
+    if source.onnx_dir is None:
+        raise EncoderError(
+            f"model {source.name!r} has not been exported to ONNX yet; "
+            f"run `skillgraph export-onnx --model {source.name}` (make install does this)"
+        )
+    return OnnxEncoder(
+        source.onnx_dir, source.name, settings.precision, settings.batch_size, settings.threads
+    )
+
+
+# Backend name -> factory; imports stay inside factories so choosing onnx never loads torch.
+BACKENDS: dict[str, Callable[[ModelSource, EncoderSettings], Encoder]] = {
+    "onnx": _onnx,
+    "torch": _torch,
+}
+
+
+def load_encoder(settings: EncoderSettings, data_dir: Path) -> Encoder:
+    """Create the encoder that ``settings`` names."""
+    try:
+        factory = BACKENDS[settings.backend]
+    except KeyError:
+        raise EncoderError(
+            f"unknown encoder backend {settings.backend!r}; choose one of {sorted(BACKENDS)}"
+        ) from None
+    return factory(resolve_model(settings.model, data_dir), settings)
+
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MODEL",
+    "ONNX_MANIFEST",
+    "Encoder",
+    "EncoderError",
+    "ModelSource",
+    "file_digest",
+    "load_encoder",
+    "onnx_dir_for",
+    "registered_models",
+    "resolve_model",
+]

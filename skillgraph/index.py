@@ -1,0 +1,274 @@
+"""A faiss index over the texts of every ESCO skill, cached on disk.
+
+One row per text: each skill's preferred label, its alt labels, then (after all label rows) its
+description. Label rows come first so that a search can be limited to them with one id range.
+The expensive part, the vectors, is cached per (ESCO release, encoder, model fingerprint); the
+faiss structure of the chosen kind is cached beside them.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ontology import EscoTaxonomy
+from skillgraph.config import IndexSettings
+from skillgraph.encoders import Encoder
+
+log = logging.getLogger(__name__)
+
+INDEX_KINDS = ("exact", "hnsw", "ivf")
+_FORMAT = 1
+
+
+class IndexBuildError(RuntimeError):
+    """The index cannot be built or loaded."""
+
+
+class TextKind(enum.IntEnum):
+    PREFERRED = 0
+    ALT = 1
+    DESCRIPTION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRows:
+    """What each row of the index is: its skill (position in ``skill_uris``), kind and text."""
+
+    skill_uris: tuple[str, ...]
+    skill: np.ndarray  # int32 per row
+    kind: np.ndarray  # int8 per row (TextKind)
+    texts: tuple[str, ...]
+    label_rows: int  # rows [0, label_rows) are labels, the rest descriptions
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: EscoTaxonomy) -> IndexRows:
+        uris = tuple(taxonomy.skills)
+        labels: list[tuple[int, int, str]] = []
+        descriptions: list[tuple[int, int, str]] = []
+        for position, skill in enumerate(taxonomy.skills.values()):
+            seen: set[str] = set()
+            for kind, label in [(TextKind.PREFERRED, skill.preferred_label)] + [
+                (TextKind.ALT, alt) for alt in skill.alt_labels
+            ]:
+                key = label.strip().casefold()
+                if key and key not in seen:
+                    seen.add(key)
+                    labels.append((position, kind, label.strip()))
+            if skill.description.strip():
+                descriptions.append((position, TextKind.DESCRIPTION, skill.description.strip()))
+        rows = labels + descriptions
+        return cls(
+            skill_uris=uris,
+            skill=np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows)),
+            kind=np.fromiter((r[1] for r in rows), dtype=np.int8, count=len(rows)),
+            texts=tuple(r[2] for r in rows),
+            label_rows=len(labels),
+        )
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def digest(self) -> str:
+        """Changes whenever any row's skill, kind or text changes (e.g. an edited snapshot)."""
+        hasher = hashlib.sha256()
+        for uri in self.skill_uris:
+            hasher.update(uri.encode() + b"\0")
+        hasher.update(self.skill.tobytes() + self.kind.tobytes())
+        for text in self.texts:
+            hasher.update(text.encode() + b"\0")
+        return hasher.hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexKey:
+    esco: str  # release name, e.g. esco-v1.2.0-en
+    rows: str  # digest of the indexed texts
+    encoder: str
+    fingerprint: str  # digest of the encoder's weights
+
+    def directory(self, cache_root: Path) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder)
+        return cache_root / f"{self.esco}-{self.rows}" / f"{safe}-{self.fingerprint}"
+
+
+class SkillIndex:
+    """Nearest skill texts for query vectors (inner product on unit vectors = cosine)."""
+
+    def __init__(
+        self, key: IndexKey, rows: IndexRows, index: faiss.Index, settings: IndexSettings
+    ) -> None:
+        self.key = key
+        self.rows = rows
+        self.kind = settings.kind
+        self._index = index
+        # Search parameters replace the index's own, so they must carry efSearch / nprobe too.
+        self._selector = faiss.IDSelectorRange(0, rows.label_rows)
+        if settings.kind == "hnsw":
+            self._labels_only = faiss.SearchParametersHNSW(
+                sel=self._selector, efSearch=settings.hnsw_ef_search
+            )
+        elif settings.kind == "ivf":
+            self._labels_only = faiss.SearchParametersIVF(
+                sel=self._selector, nprobe=settings.ivf_probe
+            )
+        else:
+            self._labels_only = faiss.SearchParameters(sel=self._selector)
+
+    def __len__(self) -> int:
+        return self._index.ntotal
+
+    def search(
+        self, queries: np.ndarray, k: int, labels_only: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, row ids) of the ``k`` nearest rows per query; missing hits have id -1."""
+        k = min(k, len(self))
+        params = self._labels_only if labels_only else None
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        return self._index.search(queries, k, params=params)
+
+
+def load_or_build_index(
+    taxonomy: EscoTaxonomy,
+    encoder: Encoder,
+    settings: IndexSettings,
+    cache_root: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> SkillIndex:
+    """Load the cached index for this taxonomy and encoder, building and caching it if needed."""
+    if settings.kind not in INDEX_KINDS:
+        raise IndexBuildError(f"unknown index kind {settings.kind!r}; choose one of {INDEX_KINDS}")
+    rows = IndexRows.from_taxonomy(taxonomy)
+    key = IndexKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
+    directory = key.directory(cache_root)
+    vectors = _load_vectors(directory, len(rows))
+    if vectors is None:
+        log.info("encoding %d ESCO texts with %s (cached afterwards)", len(rows), encoder.name)
+        started = time.perf_counter()
+        vectors = _encode_rows(rows, encoder, progress)
+        _save_vectors(directory, vectors, key)
+        log.info("encoded in %.1f s into %s", time.perf_counter() - started, directory)
+    return SkillIndex(key, rows, _faiss_index(directory, vectors, settings), settings)
+
+
+def _encode_rows(
+    rows: IndexRows, encoder: Encoder, progress: Callable[[int, int], None] | None
+) -> np.ndarray:
+    vectors = np.empty((len(rows), encoder.dimension), dtype=np.float32)
+    step = 4096
+    for start in range(0, len(rows), step):
+        chunk = rows.texts[start : start + step]
+        vectors[start : start + len(chunk)] = encoder.encode(chunk)
+        if progress:
+            progress(start + len(chunk), len(rows))
+    return vectors
+
+
+def _load_vectors(directory: Path, expected_rows: int) -> np.ndarray | None:
+    path = directory / "vectors.npy"
+    if not path.is_file():
+        return None
+    try:
+        vectors = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable vector cache %s (%s); rebuilding", path, exc)
+        return None
+    if vectors.shape[0] != expected_rows:
+        log.warning(
+            "vector cache %s has %d rows, expected %d; rebuilding",
+            path,
+            vectors.shape[0],
+            expected_rows,
+        )
+        return None
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _save_vectors(directory: Path, vectors: np.ndarray, key: IndexKey) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    _atomic_write(directory / "vectors.npy", lambda path: np.save(path, vectors))
+    meta = {
+        "format": _FORMAT,
+        "esco": key.esco,
+        "rows_digest": key.rows,
+        "encoder": key.encoder,
+        "fingerprint": key.fingerprint,
+        "rows": int(vectors.shape[0]),
+        "dimension": int(vectors.shape[1]),
+    }
+    (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+
+
+def _faiss_index(directory: Path, vectors: np.ndarray, settings: IndexSettings) -> faiss.Index:
+    dimension = vectors.shape[1]
+    if settings.kind == "exact":
+        # Adding the cached vectors to a flat index is a copy; no need to store it twice.
+        index = faiss.IndexFlatIP(dimension)
+        index.add(vectors)
+        return index
+    if settings.kind == "hnsw":
+        name = f"hnsw-m{settings.hnsw_m}.faiss"
+    else:
+        name = f"ivf-{settings.ivf_lists}.faiss"
+    path = directory / name
+    index = None
+    if path.is_file():
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError as exc:
+            log.warning("ignoring unreadable index %s (%s); rebuilding", path, exc)
+    if index is None or index.ntotal != vectors.shape[0]:
+        index = _train_index(vectors, settings)
+        _atomic_write(path, lambda tmp: faiss.write_index(index, str(tmp)))
+    if settings.kind == "hnsw":
+        index.hnsw.efSearch = settings.hnsw_ef_search
+    else:
+        index.nprobe = settings.ivf_probe
+    return index
+
+
+def _train_index(vectors: np.ndarray, settings: IndexSettings) -> faiss.Index:
+    dimension = vectors.shape[1]
+    started = time.perf_counter()
+    if settings.kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dimension, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+    else:
+        lists = min(settings.ivf_lists, max(1, vectors.shape[0] // 39))  # faiss wants 39 per list
+        index = faiss.IndexIVFFlat(
+            faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT
+        )
+        index.train(vectors)
+    index.add(vectors)
+    log.info(
+        "built %s index over %d rows in %.1f s",
+        settings.kind,
+        vectors.shape[0],
+        time.perf_counter() - started,
+    )
+    return index
+
+
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same directory so readers never see a partial file."""
+    handle, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Training, evaluation and model export for SkillGraph encoders."""
