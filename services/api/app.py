@@ -1,0 +1,31 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from services.api import extract, health, taxonomy
+from services.api.problems import register_error_handlers
+from services.api.state import EXTENSION
+from skillgraph import Settings, SkillGraph, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Settings | None = None, graph: SkillGraph | None = None) -> Flask:
+    """Build the app for ``config`` (default: the loaded settings).
+
+    ``graph`` lets a caller that already holds a loaded runtime (tests, a CLI that loaded one)
+    share it instead of loading the model and index a second time.
+    """
+    settings = config or load_settings()
+    app = Flask("skillgraph")
+    app.config["MAX_CONTENT_LENGTH"] = settings.api.max_body_bytes
+    app.json.sort_keys = False
+    app.extensions[EXTENSION] = graph or SkillGraph.load(settings)
+    for module in (extract, health, taxonomy):
+        app.register_blueprint(module.blueprint)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,25 @@
+"""POST /v1/extract: ranked ESCO skills for one text."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from services.api.requests import json_body, optional_int, optional_number
+from services.api.state import current_graph
+
+blueprint = Blueprint("extract", __name__)
+
+
+@blueprint.post("/v1/extract")
+def extract():
+    body = json_body(allowed={"text", "top_k", "min_score"}, required={"text"})
+    graph = current_graph()
+    text = graph.extractor.check_text(body["text"])
+    matches = graph.extractor.extract(
+        text, top_k=optional_int(body, "top_k"), min_score=optional_number(body, "min_score")
+    )
+    return jsonify(
+        esco_version=graph.taxonomy.release.version,
+        encoder=graph.encoder.name,
+        skills=[m.to_dict() for m in matches],
+    )

@@ -1,0 +1,80 @@
+"""Read job ads for a batch run: a stream of ``InputRow``s and ``RowError``s, one per record.
+
+Every record yields exactly one of the two, in input order, so the caller can account for every
+row. Memory stays flat whatever the input size: records are parsed one at a time and none may
+hold more than ``RowPolicy.record_budget`` in memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import PurePath
+from typing import BinaryIO
+
+from services.batch.csv_input import parse_csv
+from services.batch.exceptions import BatchInputError
+from services.batch.jsonl_input import parse_jsonl
+from services.batch.policy import RowPolicy
+from services.batch.records import InputRow, RowError
+from services.batch.sources import open_source
+
+Parser = Callable[[BinaryIO, RowPolicy], Iterator[InputRow | RowError]]
+
+PARSERS: dict[str, Parser] = {"csv": parse_csv, "jsonl": parse_jsonl}
+_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def read_records(
+    source: str | os.PathLike[str],
+    *,
+    text_column: str = "text",
+    id_column: str = "id",
+    input_format: str | None = None,
+    max_text_chars: int = 100_000,
+) -> Iterator[InputRow | RowError]:
+    """Stream the records of *source*, a path or ``"-"`` for stdin, as rows or row errors.
+
+    *input_format* is ``"csv"`` or ``"jsonl"``; when None it comes from the file extension
+    (``.csv``, ``.jsonl``, ``.ndjson``, each optionally followed by ``.gz``). Gzip data is
+    decompressed whatever the name. A row whose id is missing or blank gets its row number.
+
+    Raises BatchInputError at once for an unknown or unknowable format, and on the first
+    ``next()`` for an input that cannot be opened, a missing text column or corrupt gzip data.
+    """
+    name = os.fspath(source)
+    parser = PARSERS[_resolve_format(name, input_format)]
+    policy = RowPolicy(text_column, id_column, max_text_chars)
+    return _read(name, parser, policy)
+
+
+def _resolve_format(source: str, input_format: str | None) -> str:
+    if input_format is not None:
+        if input_format not in PARSERS:
+            raise BatchInputError(
+                f"unknown input format {input_format!r}; choose one of {', '.join(PARSERS)}"
+            )
+        return input_format
+    if source == "-":
+        raise BatchInputError("cannot tell the format of stdin: pass --input-format csv|jsonl")
+    path = PurePath(source)
+    suffix = PurePath(path.stem).suffix if path.suffix.lower() == ".gz" else path.suffix
+    try:
+        return _EXTENSIONS[suffix.lower()]
+    except KeyError:
+        raise BatchInputError(
+            f"cannot tell the format of {source!r} from its extension; "
+            "name it .csv or .jsonl, or pass --input-format csv|jsonl"
+        ) from None
+
+
+def _read(source: str, parser: Parser, policy: RowPolicy) -> Iterator[InputRow | RowError]:
+    label = "stdin" if source == "-" else repr(source)
+    with open_source(source) as stream:
+        try:
+            yield from parser(stream, policy)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            # A truncated or corrupt archive ends the run: what follows cannot be recovered.
+            raise BatchInputError(f"corrupt gzip data in {label}: {exc}") from exc

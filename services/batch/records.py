@@ -1,0 +1,54 @@
+"""Records that flow through a batch run: input rows, per-row errors and extraction results.
+
+All are frozen dataclasses; ``to_dict()`` gives the JSON-ready form that the writers emit.
+Skills are the core's own :class:`~skillgraph.records.SkillMatch` records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from skillgraph.records import SkillMatch
+
+
+@dataclass(frozen=True, slots=True)
+class InputRow:
+    """One job ad to process."""
+
+    row_number: int  # 1-based record number: the CSV header and blank lines are not records
+    id: str
+    text: str  # exactly as read, never stripped, so that skill offsets index into it
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """An input record that could not be used, reported in its place."""
+
+    row_number: int
+    id: str | None  # None when the record is too broken to trust its id
+    reason: str
+    line: int | None  # 1-based physical line where the record starts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row_number, "line": self.line, "id": self.id, "reason": self.reason}
+
+
+SKILL_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(SkillMatch))
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """The skills extracted from one input row."""
+
+    id: str
+    row_number: int  # kept for ordering and diagnostics; not part of the written output
+    esco_version: str
+    skills: tuple[SkillMatch, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "esco_version": self.esco_version,
+            "skills": [skill.to_dict() for skill in self.skills],
+        }

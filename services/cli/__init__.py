@@ -1,0 +1,93 @@
+"""The ``skillgraph`` command: one click group, a module per subcommand family."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import version
+
+import click
+
+from ontology import EscoFormatError, SnapshotError, UnknownConceptError
+from services.batch import BatchInputError, BatchOutputError
+from services.cli.artifacts import export_onnx_command, index_group, setup_command
+from services.cli.context import CliContext
+from services.cli.esco import esco_group
+from services.cli.evaluate import eval_command
+from services.cli.extract import extract_command
+from services.cli.serve import serve_command
+from skillgraph import ConfigError, SkillgraphError, load_settings
+from skillgraph.encoders import EncoderError
+from skillgraph.index import IndexBuildError
+
+# Errors a user can act on: shown as one clear line, without a traceback.
+USER_ERRORS = (
+    BatchInputError,
+    BatchOutputError,
+    ConfigError,
+    EncoderError,
+    EscoFormatError,
+    IndexBuildError,
+    SkillgraphError,
+    SnapshotError,
+    UnknownConceptError,
+    FileNotFoundError,
+)
+
+
+class SkillgraphGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--set")
+        overrides[key.strip()] = value.strip()
+    return overrides
+
+
+@click.group(cls=SkillgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Where caches and imports live.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a setting, e.g. --set encoder.backend=torch (repeatable).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.version_option(version("skillgraph"), prog_name="skillgraph")
+@click.pass_context
+def main(ctx: click.Context, config, data_dir, settings, verbose, quiet) -> None:
+    """Extract ESCO skills from job ads; serve, evaluate and manage the models behind it."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for package in ("ontology", "skillgraph", "services", "training"):
+        logging.getLogger(package).setLevel(level)
+    overrides = _parse_overrides(settings)
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    try:
+        ctx.obj = CliContext(load_settings(config, overrides))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+for command in (
+    eval_command,
+    esco_group,
+    export_onnx_command,
+    extract_command,
+    index_group,
+    serve_command,
+    setup_command,
+):
+    main.add_command(command)

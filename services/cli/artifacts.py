@@ -1,0 +1,76 @@
+"""Build what the runtime needs once: ONNX exports of the encoder and the ESCO index."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from services.cli.context import CliContext
+from skillgraph.encoders import ONNX_MANIFEST, EncoderError, onnx_dir_for, resolve_model
+
+log = logging.getLogger(__name__)
+
+
+def _export(context: CliContext, model: str, output: Path | None, force: bool) -> Path:
+    from training.onnx_export import export_onnx  # torch is imported only when exporting
+
+    source = resolve_model(model, context.settings.data_dir)
+    if source.torch_dir is None:
+        raise EncoderError(f"model {model!r} has no sentence-transformers weights to export")
+    if output is None:
+        registered = source.torch_dir != Path(model).expanduser()
+        output = (
+            onnx_dir_for(source.name, context.settings.data_dir)
+            if registered
+            else source.torch_dir / "onnx"
+        )
+    if (output / ONNX_MANIFEST).is_file() and not force:
+        log.info("ONNX export of %s already in %s (use --force to redo)", source.name, output)
+        return output
+    export_onnx(source.torch_dir, output, source.name)
+    return output
+
+
+@click.command("export-onnx")
+@click.option("--model", help="Registered model name or model directory (default: configured).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory (default: the data dir's models/<name>).",
+)
+@click.option("--force", is_flag=True, help="Export again even if an export exists.")
+@click.pass_obj
+def export_onnx_command(context: CliContext, model, output, force) -> None:
+    """Export the encoder to ONNX: fp32 and dynamic int8, plus its tokenizer."""
+    path = _export(context, model or context.settings.encoder.model, output, force)
+    click.echo(f"ONNX model in {path}")
+
+
+@click.group("index")
+def index_group() -> None:
+    """The faiss index over ESCO skill texts."""
+
+
+@index_group.command("build")
+@click.pass_obj
+def index_build(context: CliContext) -> None:
+    """Encode every ESCO text with the configured encoder and cache the index (once)."""
+    graph = context.graph
+    info = graph.describe()
+    click.echo(f"index ready: {info['index_rows']} rows, {info['encoder']}, {info['index_kind']}")
+
+
+@click.command("setup")
+@click.pass_obj
+def setup_command(context: CliContext) -> None:
+    """Prepare the configured runtime: ONNX export if needed, then the index. Idempotent."""
+    settings = context.settings
+    if settings.encoder.backend == "onnx":
+        _export(context, settings.encoder.model, None, force=False)
+    graph = context.graph
+    click.echo(
+        f"ready: {graph.taxonomy.release.name}, {graph.encoder.name}, "
+        f"{len(graph.index)} index rows in {settings.data_dir}"
+    )

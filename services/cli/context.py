@@ -1,0 +1,38 @@
+"""What every subcommand shares: the settings, and the runtime loaded once on demand."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+
+from tqdm import tqdm
+
+from ontology import EscoTaxonomy
+from skillgraph import Settings, SkillGraph, load_taxonomy
+
+
+@dataclass
+class CliContext:
+    settings: Settings
+
+    @cached_property
+    def taxonomy(self) -> EscoTaxonomy:
+        return load_taxonomy(self.settings)
+
+    @cached_property
+    def graph(self) -> SkillGraph:
+        with progress_bar("encoding ESCO texts (first run only)", unit="texts") as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            return SkillGraph.load(self.settings, taxonomy=self.taxonomy, progress=advance)
+
+
+def progress_bar(description: str, unit: str = "rows", total: int | None = None) -> tqdm:
+    """A progress bar on a terminal, nothing when stderr is a file or a pipe."""
+    return tqdm(
+        desc=description, unit=unit, total=total, disable=not sys.stderr.isatty(), leave=False
+    )
