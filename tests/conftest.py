@@ -1,0 +1,61 @@
+"""Fixtures shared across the suite: real ESCO data, the real encoder, real indexes.
+
+Heavy things are session-scoped: the ONNX export of the default model is made once per run
+(by our own export code, so every ONNX test also exercises it), and the full runtime reuses
+the index that ``make install`` built in the default data directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ontology import EscoTaxonomy, load_esco_csv
+from skillgraph import Settings, SkillGraph, load_settings
+from skillgraph.encoders import DEFAULT_MODEL, onnx_dir_for, resolve_model
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ESCO_SMALL_DIR = FIXTURES / "esco_small" / "v1.2.0"
+
+
+@pytest.fixture(scope="session")
+def esco_small_dir() -> Path:
+    """A 27-skill ESCO export in the official CSV format (real rows, URIs and labels).
+
+    The version is part of the path so that loaders can infer it.
+    """
+    return ESCO_SMALL_DIR
+
+
+@pytest.fixture(scope="session")
+def small_taxonomy(esco_small_dir: Path) -> EscoTaxonomy:
+    return load_esco_csv(esco_small_dir)
+
+
+@pytest.fixture(scope="session")
+def model_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding our own ONNX export (fp32 and int8) of the default model."""
+    from training.onnx_export import export_onnx
+
+    data_dir = tmp_path_factory.mktemp("data")
+    source = resolve_model(DEFAULT_MODEL, data_dir)
+    export_onnx(source.torch_dir, onnx_dir_for(DEFAULT_MODEL, data_dir), DEFAULT_MODEL)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def small_settings(model_data_dir: Path) -> Settings:
+    return Settings(data_dir=model_data_dir)
+
+
+@pytest.fixture(scope="session")
+def small_graph(small_settings: Settings, small_taxonomy: EscoTaxonomy) -> SkillGraph:
+    """The default encoder (ONNX fp32) and an exact index over the small export."""
+    return SkillGraph.load(small_settings, taxonomy=small_taxonomy)
+
+
+@pytest.fixture(scope="session")
+def full_graph() -> SkillGraph:
+    """The embedded defaults: shipped ESCO snapshot, default encoder, the index from install."""
+    return SkillGraph.load(load_settings())

@@ -1,0 +1,207 @@
+"""Result writers: JSON Lines, CSV and Parquet round trips, stdout, and row-group flushing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from services.batch import (
+    WRITERS,
+    BatchOutputError,
+    RowResult,
+    infer_format,
+    open_writer,
+)
+from services.batch.records import SKILL_FIELDS
+from services.batch.writers import (
+    CSV_COLUMNS,
+    PARQUET_SCHEMA,
+    JsonlResultWriter,
+    ParquetResultWriter,
+)
+from skillgraph.records import SkillMatch
+
+HOSTILE = 'He said "hi", then left;\nnew line\r\nand a tab\t, emoji 🦀, NUL-free \\ backslash'
+PYTHON = SkillMatch(
+    uri="http://data.europa.eu/esco/skill/1",
+    label="Python",
+    score=0.9876543,
+    skill_type="knowledge",
+    sentence="We use Python.",
+    start=0,
+    end=14,
+)
+SQL = SkillMatch(
+    uri="http://data.europa.eu/esco/skill/2",
+    label='SQL, "the" language',
+    score=0.5,
+    skill_type="skill/competence",
+    sentence=HOSTILE,
+    start=15,
+    end=15 + len(HOSTILE),
+)
+RESULTS = [
+    RowResult("ad-1", 1, "v1.2.0", (PYTHON, SQL)),
+    RowResult("ad-2", 2, "v1.2.0", ()),
+    RowResult('id, with "quotes"\nand newline', 3, "v1.2.0", ()),
+]
+
+
+def _write_all(target: Path | str, format: str | None = None) -> None:
+    with open_writer(target, format) as writer:
+        for result in RESULTS:
+            writer.write(result)
+
+
+def test_jsonl_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    _write_all(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [result.to_dict() for result in RESULTS]
+    assert "🦀" in lines[0]  # not \u-escaped
+    assert json.loads(lines[0])["skills"][0]["score"] == 0.987654
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    _write_all(path)
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    expected = [
+        ["ad-1", "v1.2.0", "1", "http://data.europa.eu/esco/skill/1", "Python", "0.987654",
+         "knowledge", "We use Python.", "0", "14"],
+        ["ad-1", "v1.2.0", "2", "http://data.europa.eu/esco/skill/2", 'SQL, "the" language',
+         "0.5", "skill/competence", HOSTILE, "15", str(15 + len(HOSTILE))],
+        ["ad-2", "v1.2.0", "", "", "", "", "", "", "", ""],
+        ['id, with "quotes"\nand newline', "v1.2.0", "", "", "", "", "", "", "", ""],
+    ]  # fmt: skip
+    assert rows[1:] == expected
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    _write_all(path)
+    table = pq.read_table(path)
+    assert table.schema.equals(PARQUET_SCHEMA)
+    assert table.to_pylist() == [result.to_dict() for result in RESULTS]
+
+
+def test_parquet_skill_struct_matches_the_record() -> None:
+    skill_struct = PARQUET_SCHEMA.field("skills").type.value_type
+    assert tuple(field.name for field in skill_struct) == SKILL_FIELDS
+
+
+def test_parquet_writes_a_row_group_every_n_rows(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    with ParquetResultWriter(path, row_group_size=100) as writer:
+        for n in range(250):
+            writer.write(RowResult(f"ad-{n}", n + 1, "v1.2.0", RESULTS[0].skills))
+    parquet = pq.ParquetFile(path)
+    assert parquet.num_row_groups == 3
+    assert [parquet.metadata.row_group(i).num_rows for i in range(3)] == [100, 100, 50]
+    assert parquet.read().column("id").to_pylist() == [f"ad-{n}" for n in range(250)]
+
+
+def test_empty_parquet_run_writes_a_valid_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    open_writer(path).close()
+    table = pq.read_table(path)
+    assert table.num_rows == 0
+    assert table.schema.equals(PARQUET_SCHEMA)
+
+
+def test_parquet_is_finalised_when_the_run_fails(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    with pytest.raises(RuntimeError), open_writer(path) as writer:
+        writer.write(RESULTS[0])
+        raise RuntimeError("extraction blew up")
+    assert pq.read_table(path).column("id").to_pylist() == ["ad-1"]
+
+
+@pytest.mark.parametrize("format", [None, "jsonl"])
+def test_jsonl_to_stdout(capsys: pytest.CaptureFixture[str], format: str | None) -> None:
+    _write_all("-", format)
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line) for line in lines] == [result.to_dict() for result in RESULTS]
+
+
+def test_csv_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    _write_all("-", "csv")
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 5
+
+
+def test_stdout_stays_usable_after_the_writer_closes(capsys: pytest.CaptureFixture[str]) -> None:
+    _write_all("-")
+    print("still here")
+    assert capsys.readouterr().out.endswith("still here\n")
+
+
+def test_parquet_cannot_go_to_stdout() -> None:
+    with pytest.raises(BatchOutputError, match="stdout"):
+        open_writer("-", "parquet")
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("-", "jsonl"),
+        ("out.jsonl", "jsonl"),
+        ("out.ndjson", "jsonl"),
+        ("OUT.CSV", "csv"),
+        ("dir/out.parquet", "parquet"),
+        (Path("out.pq"), "parquet"),
+    ],
+)
+def test_infer_format(target: str | Path, expected: str) -> None:
+    assert infer_format(target) == expected
+    assert expected in WRITERS
+
+
+def test_unknown_formats_are_output_errors(tmp_path: Path) -> None:
+    with pytest.raises(BatchOutputError, match="--format"):
+        infer_format("out.xlsx")
+    with pytest.raises(BatchOutputError, match="unknown output format 'xml'"):
+        open_writer(tmp_path / "out.jsonl", "xml")
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.csv", "out.parquet"])
+def test_unwritable_target_is_an_output_error(tmp_path: Path, name: str) -> None:
+    with pytest.raises(BatchOutputError, match="cannot open output"):
+        open_writer(tmp_path / "missing-dir" / name)
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.csv", "out.parquet"])
+def test_closed_writer_rejects_writes(tmp_path: Path, name: str) -> None:
+    writer = open_writer(tmp_path / name)
+    writer.close()
+    writer.close()  # idempotent
+    with pytest.raises(ValueError, match="closed"):
+        writer.write(RESULTS[0])
+
+
+def test_nan_score_is_refused_rather_than_written_as_invalid_json(tmp_path: Path) -> None:
+    skill = SkillMatch("u", "x", math.nan, "knowledge", "s", 0, 1)
+    with open_writer(tmp_path / "out.jsonl") as writer, pytest.raises(ValueError):
+        writer.write(RowResult("ad", 1, "v1.2.0", (skill,)))
+
+
+def test_rows_become_visible_before_close(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    writer = WRITERS["jsonl"](str(path))
+    with writer:
+        writer.write(RESULTS[1])
+        assert path.read_text() == ""  # no flush per row
+    path = tmp_path / "out-flushed.jsonl"
+    with JsonlResultWriter(path, flush_every=2) as writer:
+        writer.write(RESULTS[1])
+        writer.write(RESULTS[2])
+        assert len(path.read_text(encoding="utf-8").splitlines()) == 2

@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+
+from skillgraph.config import ConfigError, Settings, load_settings
+
+
+def test_defaults_without_file_or_environment():
+    settings = load_settings(environ={})
+    assert settings == Settings()
+    assert settings.encoder.backend == "onnx"
+    assert settings.data_dir.name == "skillgraph"
+
+
+def test_precedence_file_then_environment_then_overrides(tmp_path: Path):
+    config = tmp_path / "skillgraph.toml"
+    config.write_text(
+        'data_dir = "/srv/from-file"\n[encoder]\nbackend = "torch"\nbatch_size = 8\n'
+        '[index]\nkind = "hnsw"\n'
+    )
+    environ = {"SKILLGRAPH_DATA_DIR": "/srv/from-env", "SKILLGRAPH_INDEX__KIND": "ivf"}
+    settings = load_settings(config, {"index.kind": "exact"}, environ=environ)
+    assert settings.encoder.backend == "torch"  # file
+    assert settings.encoder.batch_size == 8  # file, coerced to int
+    assert settings.data_dir == Path("/srv/from-env")  # environment beats file
+    assert settings.index.kind == "exact"  # override beats environment
+
+
+def test_config_file_from_environment(tmp_path: Path):
+    config = tmp_path / "c.toml"
+    config.write_text("[extraction]\nmin_score = 0.5\n")
+    settings = load_settings(environ={"SKILLGRAPH_CONFIG": str(config)})
+    assert settings.extraction.min_score == 0.5
+
+
+def test_environment_values_are_coerced():
+    settings = load_settings(
+        environ={"SKILLGRAPH_API__PORT": "9000", "SKILLGRAPH_EXTRACTION__MIN_SCORE": "0.7"}
+    )
+    assert settings.api.port == 9000
+    assert settings.extraction.min_score == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"encoder.bakend": "torch"}, "unknown setting 'encoder.bakend'"),
+        ({"api.port": "eighty"}, "'api.port' must be int"),
+        ({"encoder": "torch"}, "'encoder' is a section"),
+        ({"a.b.c": 1}, "too many parts"),
+    ],
+)
+def test_bad_settings_name_the_problem(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(overrides=overrides, environ={})
+
+
+def test_missing_and_invalid_config_files(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "absent.toml", environ={})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[encoder\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(broken, environ={})
+
+
+def test_none_overrides_leave_values_alone():
+    settings = load_settings(overrides={"api.port": None}, environ={})
+    assert settings.api.port == 8000

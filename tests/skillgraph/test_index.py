@@ -1,0 +1,98 @@
+import numpy as np
+import pytest
+
+from skillgraph.config import EncoderSettings, IndexSettings
+from skillgraph.encoders import Encoder, load_encoder
+from skillgraph.index import IndexBuildError, IndexRows, TextKind, load_or_build_index
+
+
+class CountingEncoder(Encoder):
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name, self.dimension, self.fingerprint = inner.name, inner.dimension, inner.fingerprint
+        self.encoded = 0
+
+    def _encode_batch(self, texts):
+        self.encoded += len(texts)
+        return self.inner.encode(texts)
+
+
+@pytest.fixture(scope="module")
+def encoder(model_data_dir) -> CountingEncoder:
+    return CountingEncoder(load_encoder(EncoderSettings(), model_data_dir))
+
+
+def test_rows_cover_labels_then_descriptions(small_taxonomy):
+    rows = IndexRows.from_taxonomy(small_taxonomy)
+    python = small_taxonomy.skill("ccd0a1d9-afda-43d9-b901-96344886e14d")
+    position = rows.skill_uris.index(python.uri)
+    texts = {rows.texts[i]: TextKind(rows.kind[i]) for i in np.flatnonzero(rows.skill == position)}
+    assert texts["Python (computer programming)"] is TextKind.PREFERRED
+    assert texts["Python"] is TextKind.ALT
+    assert texts[python.description] is TextKind.DESCRIPTION
+    assert np.all(rows.kind[: rows.label_rows] != TextKind.DESCRIPTION)
+    assert np.all(rows.kind[rows.label_rows :] == TextKind.DESCRIPTION)
+    # Blank labels (the skill with an unknown preferred label) never become rows.
+    assert all(text.strip() for text in rows.texts)
+
+
+def test_built_once_then_loaded_from_cache(tmp_path, small_taxonomy, encoder):
+    before = encoder.encoded
+    first = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
+    built = encoder.encoded - before
+    assert built == len(first) == len(first.rows)
+    second = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
+    assert encoder.encoded - before == built  # nothing re-encoded
+    query = encoder.inner.encode(["PostgreSQL database administration"])
+    np.testing.assert_array_equal(first.search(query, 5)[1], second.search(query, 5)[1])
+    meta = (first.key.directory(tmp_path) / "meta.json").read_text()
+    assert first.key.fingerprint in meta and first.key.esco in meta
+
+
+def test_cache_key_follows_the_texts(tmp_path, small_taxonomy, encoder):
+    key = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path).key
+    rows = IndexRows.from_taxonomy(small_taxonomy)
+    changed = (*rows.texts[:-1], "an edited description")
+    edited = IndexRows(rows.skill_uris, rows.skill, rows.kind, changed, rows.label_rows)
+    assert edited.digest() != key.rows == rows.digest()
+
+
+def test_corrupt_vector_cache_is_rebuilt(tmp_path, small_taxonomy, encoder, caplog):
+    index = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
+    (index.key.directory(tmp_path) / "vectors.npy").write_bytes(b"not numpy")
+    rebuilt = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
+    assert len(rebuilt) == len(index)
+    assert "rebuilding" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_approximate_kinds_agree_with_exact_on_the_best_hit(
+    tmp_path, small_taxonomy, encoder, kind
+):
+    settings = IndexSettings(kind=kind, ivf_lists=4, ivf_probe=4)
+    exact = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
+    approximate = load_or_build_index(small_taxonomy, encoder, settings, tmp_path)
+    assert approximate.kind == kind
+    queries = encoder.inner.encode(["write SQL queries", "lead a team", "Java developer"])
+    for labels_only in (False, True):
+        _, exact_rows = exact.search(queries, 1, labels_only=labels_only)
+        _, approx_rows = approximate.search(queries, 1, labels_only=labels_only)
+        np.testing.assert_array_equal(exact_rows, approx_rows)
+    # The structure itself is cached next to the vectors.
+    assert any(exact.key.directory(tmp_path).glob(f"{kind}-*.faiss"))
+
+
+def test_labels_only_search_never_returns_description_rows(tmp_path, small_taxonomy, encoder):
+    index = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
+    query = encoder.inner.encode(["The techniques and principles of software development"])
+    _, rows = index.search(query, 20, labels_only=True)
+    assert rows.max() < index.rows.label_rows
+    _, rows = index.search(query, 20)
+    assert rows.max() >= index.rows.label_rows  # that query is nearest to descriptions
+
+
+def test_unknown_index_kind(tmp_path, small_taxonomy, encoder):
+    with pytest.raises(IndexBuildError, match="unknown index kind 'annoy'"):
+        load_or_build_index(small_taxonomy, encoder, IndexSettings(kind="annoy"), tmp_path)
