@@ -70,7 +70,10 @@ def search_skills():
     if not query:
         raise ApiProblem(400, "give a search text in the query parameter q (/v1/skills?q=python)")
     limit = query_int("limit", 10, 1, graph.settings.api.max_search_results)
-    hits = graph.taxonomy.search_skills(query, limit=limit)
+    try:
+        hits = graph.taxonomy.search_skills(query, limit=limit)
+    except ValueError:  # only punctuation: nothing left to search for once normalised
+        raise ApiProblem(400, f"the search text {query!r} has no words to search for") from None
     return jsonify(
         query=query,
         esco_version=graph.taxonomy.release.version,

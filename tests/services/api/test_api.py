@@ -1,0 +1,109 @@
+"""The REST API over HTTP, against a real server on the real ESCO snapshot."""
+
+from __future__ import annotations
+
+import pytest
+
+PYTHON_UUID = "ccd0a1d9-afda-43d9-b901-96344886e14d"
+POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
+SOFTWARE_DEVELOPER_UUID = "f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+PROBLEM = "application/problem+json"
+
+
+def test_health_describes_the_runtime(api_url, http, full_graph):
+    body = http.get(f"{api_url}/health").json()
+    assert body["status"] == "ok"
+    assert body["esco_version"] == "v1.2.0"
+    assert body["encoder"] == full_graph.encoder.name
+    assert body["index_rows"] == len(full_graph.index) > 100_000
+
+
+def test_extract_ranks_python_and_postgresql(api_url, http):
+    text = "Experience with Python and PostgreSQL is required."
+    response = http.post(f"{api_url}/v1/extract", json={"text": text, "top_k": 5})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["esco_version"] == "v1.2.0"
+    skills = body["skills"]
+    assert len(skills) == 5
+    uris = {s["uri"] for s in skills}
+    assert f"http://data.europa.eu/esco/skill/{PYTHON_UUID}" in uris and POSTGRES in uris
+    for skill in skills:
+        assert set(skill) == {"uri", "label", "score", "skill_type", "sentence", "start", "end"}
+        assert text[skill["start"] : skill["end"]] == skill["sentence"]
+    assert [s["score"] for s in skills] == sorted((s["score"] for s in skills), reverse=True)
+
+
+def test_extract_threshold_and_default_modes(api_url, http):
+    text = "Install pipework.\nMaintain heating systems.\nWe offer free coffee."
+    ranked = http.post(f"{api_url}/v1/extract", json={"text": text, "min_score": 0}).json()
+    assert len(ranked["skills"]) == 10  # min_score 0: exactly the default top_k
+    default = http.post(f"{api_url}/v1/extract", json={"text": text}).json()
+    assert default["skills"], "installing pipework is an ESCO skill"
+    assert all(s["score"] >= 0.5 for s in default["skills"])
+
+
+def test_skill_lookup_and_search(api_url, http):
+    skill = http.get(f"{api_url}/v1/skills/{PYTHON_UUID}").json()
+    assert skill["preferred_label"] == "Python (computer programming)"
+    assert "Python" in skill["alt_labels"]
+    assert skill["skill_type"] == "knowledge"
+    assert any(b["label"] == "computer programming" for b in skill["broader"])
+    results = http.get(f"{api_url}/v1/skills", params={"q": "python", "limit": 3}).json()
+    assert results["results"][0]["uri"].endswith(PYTHON_UUID)
+    assert len(results["results"]) <= 3
+
+
+def test_occupation_lookup(api_url, http):
+    response = http.get(f"{api_url}/v1/occupations/{SOFTWARE_DEVELOPER_UUID}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["preferred_label"] == "software developer"
+    assert body["isco_code"] == "2512"
+    assert any(s["label"] == "computer programming" for s in body["essential_skills"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "detail"),
+    [
+        (
+            "post",
+            "/v1/extract",
+            {"data": "{not json", "headers": {"Content-Type": "application/json"}},
+            400,
+            "not valid JSON",
+        ),
+        ("get", "/v1/skills", {}, 400, "query parameter q"),
+        ("get", "/v1/skills", {"params": {"q": ","}}, 400, "no words"),
+        ("get", "/v1/skills", {"params": {"q": "python", "limit": "many"}}, 400, "integer"),
+        ("get", "/v1/skills/00000000-0000-0000-0000-000000000000", {}, 404, "no ESCO skill"),
+        ("get", "/v1/occupations/not-a-uuid", {}, 404, "no ESCO occupation"),
+        ("get", "/v1/nothing-here", {}, 404, "no such resource"),
+        ("get", "/v1/extract", {}, 405, "method not allowed"),
+        (
+            "post",
+            "/v1/extract",
+            {"data": "x" * 2_000_000, "headers": {"Content-Type": "application/json"}},
+            413,
+            "too large",
+        ),
+        ("post", "/v1/extract", {"json": {"text": "a " * 60_000}}, 413, "text too long"),
+        ("post", "/v1/extract", {"data": "text=python"}, 415, "as JSON"),
+        ("post", "/v1/extract", {"json": {"txt": "python"}}, 422, "unknown field(s) txt"),
+        ("post", "/v1/extract", {"json": {}}, 422, "missing field(s) text"),
+        ("post", "/v1/extract", {"json": ["python"]}, 422, "JSON object"),
+        ("post", "/v1/extract", {"json": {"text": "   "}}, 422, "text is empty"),
+        ("post", "/v1/extract", {"json": {"text": 42}}, 422, "must be a string"),
+        ("post", "/v1/extract", {"json": {"text": "python", "top_k": 0}}, 422, "top_k must be"),
+        ("post", "/v1/extract", {"json": {"text": "python", "top_k": "5"}}, 422, "integer"),
+        ("post", "/v1/extract", {"json": {"text": "python", "min_score": 2}}, 422, "min_score"),
+    ],
+)
+def test_errors_are_problem_details(api_url, http, method, path, kwargs, status, detail):
+    response = getattr(http, method)(f"{api_url}{path}", **kwargs)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status
+    assert detail in body["detail"]
+    assert "Traceback" not in response.text

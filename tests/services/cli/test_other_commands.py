@@ -1,0 +1,63 @@
+"""``skillgraph esco``, ``eval``, ``export-onnx`` and error handling of the command group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+
+
+def test_esco_import_makes_a_selectable_snapshot(cli, esco_small_dir, tmp_path):
+    data_dir = tmp_path / "data"
+    result = cli("--data-dir", str(data_dir), "esco", "import", str(esco_small_dir))
+    assert result.exit_code == 0, result.output
+    assert "imported esco-v1.2.0-en" in result.stdout
+    assert (data_dir / "esco" / "esco-v1.2.0-en.json.gz").is_file()
+    listed = cli("--data-dir", str(data_dir), "esco", "list")
+    assert "esco-v1.2.0-en" in listed.stdout
+    info = cli("--data-dir", str(data_dir), "--set", "esco.snapshot=esco-v1.2.0-en", "esco", "info")
+    assert "skills: 27" in info.stdout  # the imported fixture, not the shipped snapshot
+
+
+def test_esco_import_without_a_version_asks_for_one(cli, esco_small_dir, tmp_path):
+    plain = tmp_path / "export"
+    plain.mkdir()
+    for file in esco_small_dir.iterdir():
+        (plain / file.name).write_bytes(file.read_bytes())
+    result = cli("--data-dir", str(tmp_path), "esco", "import", str(plain))
+    assert result.exit_code == 1
+    assert "version" in result.stderr
+    ok = cli("--data-dir", str(tmp_path), "esco", "import", str(plain), "--version", "1.1.1")
+    assert ok.exit_code == 0 and "esco-v1.1.1-en" in ok.stdout
+
+
+def test_eval_scores_a_benchmark_file(cli):
+    result = cli("eval", str(FIXTURES / "bench" / "small_benchmark.jsonl"), "--json")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["sentences"] == 4  # the LABEL NOT PRESENT sentence is dropped
+    assert scores["unmapped_gold_labels"] == 1  # COBOL is not in the small export
+    assert 0 < scores["RP@5"] <= 75.0  # the COBOL sentence can never score
+    assert 0 < scores["MRR"] <= 0.75
+
+
+def test_export_onnx_is_idempotent(cli, model_data_dir: Path):
+    manifest = model_data_dir / "models" / "all-MiniLM-L6-v2" / "manifest.json"
+    before = manifest.stat().st_mtime_ns
+    result = cli("export-onnx")
+    assert result.exit_code == 0, result.output
+    assert manifest.stat().st_mtime_ns == before
+
+
+def test_user_errors_are_one_line_without_traceback(cli, tmp_path):
+    result = cli(
+        "--set", "encoder.backend=tensorflow", "extract", "-", "--input-format", "jsonl", input=""
+    )
+    assert result.exit_code == 1
+    assert "unknown encoder backend 'tensorflow'" in result.stderr
+    assert "Traceback" not in result.output
+    bad = cli("--set", "nonsense", "esco", "list")
+    assert bad.exit_code == 2 and "KEY=VALUE" in bad.stderr
+    unknown = cli("--set", "esco.snapshot=no-such-snapshot", "esco", "info")
+    assert unknown.exit_code == 1 and "no-such-snapshot" in unknown.stderr
