@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ESCO_SOURCE ?= ../shared/data/esco/v1.2.0
 
-.PHONY: install run test lint bench snapshot clean
+.PHONY: install run test test-deps bench snapshot clean
 
 ## install: .venv with everything, the ONNX export and the ESCO index (idempotent)
 install: $(STAMP)
@@ -22,15 +22,27 @@ run: install
 	$(BIN)/skillgraph serve
 
 ## test: lint and the whole test suite
-test: install
+test: install test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-## bench: quality and speed figures into docs/benchmarks.md (needs ../shared)
+## test-deps: the Virtuoso server the knowledge-graph tests start (Debian package, ~15 s once)
+test-deps:
+	@command -v virtuoso-t >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    virtuoso-opensource-7-bin >/dev/null; }
+
+## bench: every figure in docs/benchmarks.md (needs ../shared; about an hour on two cores)
 bench: install
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/memory.py
+	$(BIN)/python benchmarks/procedure.py
+	$(BIN)/python benchmarks/rdf.py
+	$(BIN)/python benchmarks/training.py runs/ablation-*
 
 ## snapshot: rebuild the shipped ESCO snapshot from the official CSV export
 snapshot: $(STAMP)
