@@ -6,19 +6,15 @@ onnxruntime and the tokenizer: no torch, no transformers.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from skillgraph.encoders import ONNX_MANIFEST, file_digest
-from skillgraph.encoders.onnx_encoder import onnx_file
+from skillgraph.encoders.onnx_files import write_onnx_dir
 
 log = logging.getLogger(__name__)
 
@@ -32,24 +28,15 @@ class ExportResult:
 
 
 def export_onnx(model_dir: Path, output_dir: Path, name: str) -> ExportResult:
-    """Write model-fp32.onnx, model-int8.onnx, tokenizer.json and manifest.json to output_dir.
-
-    Files are written to a temporary sibling directory first and moved into place at the end,
-    so an interrupted export never leaves a half-written model that looks complete.
-    """
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    """Write model-fp32.onnx, model-int8.onnx, tokenizer.json and manifest.json to output_dir."""
     from sentence_transformers import SentenceTransformer
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     st_model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
     transformer = st_model[0].auto_model.eval()
     tokenizer = st_model.tokenizer
-    max_length = int(st_model.max_seq_length)
 
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-", dir=output_dir.parent))
-    try:
-        fp32 = staging / onnx_file("fp32")
+    def write_fp32(path: Path) -> None:
         sample = tokenizer(
             ["export a sentence encoder", "to onnx"], padding=True, return_tensors="pt"
         )
@@ -59,7 +46,7 @@ def export_onnx(model_dir: Path, output_dir: Path, name: str) -> ExportResult:
             torch.onnx.export(
                 PooledEncoder(transformer),
                 (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                str(fp32),
+                str(path),
                 input_names=["input_ids", "attention_mask", "token_type_ids"],
                 output_names=["embedding"],
                 dynamic_axes={
@@ -71,29 +58,20 @@ def export_onnx(model_dir: Path, output_dir: Path, name: str) -> ExportResult:
                 opset_version=OPSET,
                 dynamo=False,
             )
-        int8 = staging / onnx_file("int8")
-        # Per-channel scales keep cosine to fp32 at ~0.99; per-tensor drops it to ~0.96.
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
-        tokenizer.backend_tokenizer.save(str(staging / "tokenizer.json"))
 
-        files = {p.name: file_digest(p) for p in sorted(staging.iterdir())}
-        manifest = {
+    files = write_onnx_dir(
+        output_dir,
+        write_fp32,
+        lambda path: tokenizer.backend_tokenizer.save(str(path)),
+        {
             "name": name,
             "source": str(model_dir),
             "dimension": int(st_model.get_embedding_dimension()),
-            "max_length": max_length,
+            "max_length": int(st_model.max_seq_length),
             "pad_id": int(tokenizer.pad_token_id or 0),
             "opset": OPSET,
-            "files": files,
-        }
-        (staging / ONNX_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        if output_dir.exists():
-            shutil.rmtree(output_dir)
-        staging.rename(output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    log.info("exported %s to %s", name, output_dir)
+        },
+    )
     return ExportResult(output_dir, files)
 
 

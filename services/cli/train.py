@@ -1,0 +1,80 @@
+"""``skillgraph train CONFIG``: build the training pairs, fine-tune, export to ONNX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from services.cli.context import CliContext
+
+
+@click.command("train")
+@click.argument(
+    "config_path", metavar="CONFIG", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--max-steps", type=click.IntRange(1), help="Stop after this many steps (smoke).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run directory (default: the config's output_dir).",
+)
+@click.option("--no-export", is_flag=True, help="Skip the ONNX export of the trained model.")
+@click.pass_obj
+def train_command(context: CliContext, config_path: Path, max_steps, output, no_export) -> None:
+    """Fine-tune an encoder as CONFIG (TOML) says; see training/configs/."""
+    from training.datasets import build_pairs
+    from training.finetune import train
+    from training.onnx_export import export_onnx
+    from training.pairs import write_pairs
+    from training.train_config import load_train_config
+
+    overrides = {"max_steps": max_steps, "output_dir": output}
+    config = load_train_config(config_path, {k: v for k, v in overrides.items() if v})
+    pairs = build_pairs(config.data, context.taxonomy, seed=config.seed)
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    write_pairs(pairs, config.output_dir / "pairs.jsonl")
+    result = train(
+        config,
+        context.taxonomy,
+        pairs,
+        context.settings.data_dir,
+        show_progress=sys.stderr.isatty(),
+    )
+    for report in result.epochs:
+        click.echo(
+            f"epoch {report.epoch} (step {report.steps}): loss {report.loss:.4f} "
+            + "  ".join(f"{name}: {scores}" for name, scores in report.scores.items())
+        )
+    if not no_export:
+        export_onnx(result.model_dir, result.model_dir / "onnx", config.name)
+    click.echo(
+        f"model in {result.model_dir} ({result.pairs} pairs, {result.seconds:.0f} s); "
+        f"use it with --set encoder.model={result.model_dir}"
+    )
+
+
+@click.command("ship-model")
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--name", required=True, help="Registered name, e.g. skillgraph-minilm-esco.")
+@click.pass_obj
+def ship_model_command(context: CliContext, model_dir: Path, name: str) -> None:
+    """Pack a trained MODEL_DIR (with its onnx/ export) into SkillGraph as a shipped model."""
+    import json
+
+    from training.ship import ship_model
+
+    summary_path = model_dir.parent / "summary.json"
+    details = {}
+    if summary_path.is_file():
+        summary = json.loads(summary_path.read_text())
+        details = {
+            "training": {
+                "config": summary["config"]["name"],
+                "pairs": summary["pairs"],
+                "epochs": summary["epochs"],
+            }
+        }
+    target = ship_model(model_dir / "onnx", name, details)
+    click.echo(f"shipped {name} in {target}; select it with --set encoder.model={name}")

@@ -1,0 +1,35 @@
+"""The smoke training run through the CLI: pairs, a few steps, evaluation, ONNX export."""
+
+import json
+import shutil
+
+from tests.conftest import FIXTURES
+
+
+def test_train_smoke_run_exports_a_usable_onnx_model(cli, tmp_path):
+    config = tmp_path / "smoke.toml"
+    shutil.copytree(FIXTURES / "train", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "bench", tmp_path.parent / "bench", dirs_exist_ok=True)
+    result = cli("train", str(config), "--max-steps", "2")
+    assert result.exit_code == 0, result.output
+    run = tmp_path / "smoke-run"
+    assert "epoch 1 (step 2)" in result.stdout
+    pairs = [json.loads(line) for line in (run / "pairs.jsonl").read_text().splitlines()]
+    assert pairs and {"text", "skill_uri", "source"} <= set(pairs[0])
+    manifest = json.loads((run / "model" / "onnx" / "manifest.json").read_text())
+    assert manifest["name"] == "smoke" and "model-int8.onnx" in manifest["files"]
+
+    # The trained model is selectable by config and extracts skills.
+    extracted = cli(
+        "--set",
+        f"encoder.model={run / 'model'}",
+        "extract",
+        "-",
+        "--input-format",
+        "jsonl",
+        "--top-k",
+        "2",
+        input=json.dumps({"text": "You will write SQL queries."}) + "\n",
+    )
+    assert extracted.exit_code == 0, extracted.stderr
+    assert len(json.loads(extracted.stdout)["skills"]) == 2

@@ -1,0 +1,103 @@
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import FIXTURES
+from training.datasets import build_pairs
+from training.finetune import _batches, train
+from training.pairs import TrainingPair
+from training.train_config import TrainConfigError, load_train_config
+
+SMOKE = FIXTURES / "train" / "smoke.toml"
+
+
+@pytest.fixture(scope="module")
+def smoke_pairs(small_taxonomy):
+    return build_pairs(load_train_config(SMOKE).data, small_taxonomy, seed=7)
+
+
+def test_config_paths_are_relative_to_the_file():
+    config = load_train_config(SMOKE)
+    assert config.data.skillskape == ((FIXTURES / "train" / "skillskape_small.csv").resolve(),)
+    assert config.eval_sets[0].name == "small_benchmark.jsonl" and config.eval_sets[0].is_file()
+    assert config.negatives == "combined"
+
+
+def test_bad_configs_are_reported(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\noutput_dir = "o"\nnegatives = "random"\n')
+    with pytest.raises(TrainConfigError, match="negatives must be one of"):
+        load_train_config(bad)
+    bad.write_text('name = "x"\noutput_dir = "o"\nlearning_rat = 1\n')
+    with pytest.raises(TrainConfigError, match="unknown setting"):
+        load_train_config(bad)
+    with pytest.raises(TrainConfigError, match="not found"):
+        load_train_config(tmp_path / "absent.toml")
+
+
+def test_pairs_come_from_every_source_and_never_from_benchmarks(smoke_pairs):
+    sources = {p.source for p in smoke_pairs}
+    assert {"esco-alt", "skillskape"} <= sources
+    assert any(s.startswith("distant:") for s in sources)
+    assert "Strong Python skills are a must ." not in {p.text for p in smoke_pairs}
+
+
+def test_batches_never_hold_a_false_negative():
+    pairs = [TrainingPair(f"t{i}", f"s{i % 5}", "x") for i in range(40)]
+    pairs += [TrainingPair("multi", "s1", "x"), TrainingPair("multi", "s2", "x")]
+    gold = {}
+    for pair in pairs:
+        gold.setdefault(pair.text, set()).add(pair.skill_uri)
+    gold = {k: frozenset(v) for k, v in gold.items()}
+    placed = []
+    for batch in _batches(pairs, gold, 4, seed=3):
+        skills = [p.skill_uri for p in batch]
+        assert len(set(skills)) == len(skills)
+        assert len({p.text for p in batch}) == len(batch)
+        for pair in batch:
+            assert not (gold[pair.text] - {pair.skill_uri}) & set(skills)
+        placed.extend(batch)
+    assert len(placed) == len(set(placed))
+    # Only pairs that can no longer share a batch with anything are left over, a handful.
+    assert len(placed) >= len(pairs) - 4
+
+
+def _run(config, taxonomy, pairs, data_dir):
+    return train(config, taxonomy, pairs, data_dir, show_progress=False)
+
+
+def test_a_few_steps_train_checkpoint_evaluate_and_reproduce(
+    tmp_path: Path, small_taxonomy, smoke_pairs, model_data_dir
+):
+    config = replace(load_train_config(SMOKE), output_dir=tmp_path / "a", max_steps=3)
+    first = _run(config, small_taxonomy, smoke_pairs, model_data_dir)
+    assert first.epochs[0].steps == 3
+    assert torch.isfinite(torch.tensor(first.epochs[0].loss))
+    scores = first.epochs[0].scores["small_benchmark"]
+    assert set(scores) == {"RP@5", "RP@10", "MRR"} and scores["RP@5"] > 0
+    assert (tmp_path / "a" / "checkpoints" / "step-2").is_dir()
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["pairs"] == len(smoke_pairs) and summary["epochs"][0]["steps"] == 3
+
+    again = _run(
+        replace(config, output_dir=tmp_path / "b"), small_taxonomy, smoke_pairs, model_data_dir
+    )
+    other = _run(
+        replace(config, output_dir=tmp_path / "c", seed=8),
+        small_taxonomy,
+        smoke_pairs,
+        model_data_dir,
+    )
+    weights = [_first_weight(r.model_dir) for r in (first, again, other)]
+    assert torch.equal(weights[0], weights[1])  # same seed, same model
+    assert not torch.equal(weights[0], weights[2])
+
+
+def _first_weight(model_dir: Path) -> torch.Tensor:
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(model_dir / "model.safetensors"))
+    return tensors["encoder.layer.0.attention.self.query.weight"]
