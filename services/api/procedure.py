@@ -1,0 +1,116 @@
+"""POST /v1/procedure (one ad: its steps, their skills, its graph) and
+POST /v1/procedure/induce (many step sequences: one graph)."""
+
+from __future__ import annotations
+
+import threading
+from importlib.metadata import version
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from services.api.problems import ApiProblem
+from services.api.requests import json_body
+from services.api.state import current_graph
+from skillgraph import InputError
+from skillgraph.procedure import (
+    ProcedureExtractor,
+    check_sequence,
+    graph_to_dict,
+    induce_graph,
+)
+from skillgraph.procedure.step_skills import StepSkillLinker
+
+blueprint = Blueprint("procedure", __name__)
+
+EXTENSION = "skillgraph.procedure"
+MAX_SEQUENCES = 10_000
+_lock = threading.Lock()
+
+
+def _extractor() -> ProcedureExtractor:
+    """The app's procedure extractor, built on first use (it derives a verb lexicon)."""
+    with _lock:
+        extractor = current_app.extensions.get(EXTENSION)
+        if extractor is None:
+            extractor = ProcedureExtractor.from_graph(current_graph())
+            current_app.extensions[EXTENSION] = extractor
+        return extractor
+
+
+@blueprint.post("/v1/procedure")
+def procedure():
+    body = json_body(allowed={"text", "key"}, required={"text"})
+    graph = current_graph()
+    text = graph.extractor.check_text(body["text"])
+    key = _key(body, default="ad")
+    found = _extractor().extract(text)
+    if not found.steps:
+        raise ApiProblem(422, "no duty steps found in the text")
+    sequence = check_sequence(
+        found.sequence(), min_steps=1, max_steps=graph.settings.procedure.max_steps_per_sequence
+    )
+    linker = StepSkillLinker(graph.extractor, graph.settings.procedure.skills_per_step)
+    for step in found.steps:
+        linker.remember(step.text, step.skills)
+    ad_graph = induce_graph(
+        [sequence],
+        key,
+        graph.encoder,
+        graph.settings.procedure,
+        linker,
+        graph.taxonomy.release.version,
+        _provenance("/v1/procedure"),
+    )
+    return jsonify(
+        esco_version=graph.taxonomy.release.version,
+        encoder=graph.encoder.name,
+        **found.to_dict(text),
+        graph=graph_to_dict(ad_graph),
+    )
+
+
+@blueprint.post("/v1/procedure/induce")
+def induce():
+    body = json_body(allowed={"sequences", "key", "skills"}, required={"sequences"})
+    sequences = body["sequences"]
+    if not isinstance(sequences, list):
+        raise ApiProblem(422, "sequences must be a list of step lists")
+    if len(sequences) > MAX_SEQUENCES:
+        raise ApiProblem(413, f"too many sequences: {len(sequences)} (limit {MAX_SEQUENCES})")
+    link = body.get("skills", True)
+    if not isinstance(link, bool):
+        raise ApiProblem(422, f"skills must be true or false, got {link!r}")
+    graph = current_graph()
+    settings = graph.settings.procedure
+    usable: list[list[str]] = []
+    rejected: list[dict[str, Any]] = []
+    for index, steps in enumerate(sequences):
+        try:
+            usable.append(check_sequence(steps, max_steps=settings.max_steps_per_sequence))
+        except InputError as exc:
+            rejected.append({"index": index, "reason": str(exc)})
+    if not usable:
+        raise ApiProblem(422, "no usable sequence", rejected=rejected)
+    linker = StepSkillLinker(graph.extractor, settings.skills_per_step) if link else None
+    induced = induce_graph(
+        usable,
+        _key(body, default="sequences"),
+        graph.encoder,
+        settings,
+        linker,
+        graph.taxonomy.release.version,
+        _provenance("/v1/procedure/induce"),
+    )
+    return jsonify(graph=graph_to_dict(induced), rejected=rejected)
+
+
+def _provenance(endpoint: str) -> dict[str, str]:
+    return {"generator": f"skillgraph {version('skillgraph')}", "endpoint": f"POST {endpoint}"}
+
+
+def _key(body: dict[str, Any], default: str) -> str:
+    key = body.get("key", default)
+    if not isinstance(key, str) or not key.strip():
+        raise ApiProblem(422, f"key must be a non-empty string, got {key!r}")
+    return key.strip()

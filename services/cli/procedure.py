@@ -1,0 +1,415 @@
+"""``skillgraph procedure``: job ads to step graphs, step paths to graphs, graphs to predictions.
+
+Every command reports unusable input records in an errors file (``OUTPUT.errors.jsonl``, or
+stderr when the output is stdout) with their row and line numbers, and carries on with the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from importlib.metadata import version
+from typing import Any
+
+import click
+
+from services.batch import (
+    BatchInputError,
+    ErrorLog,
+    InputRow,
+    RowError,
+    errors_path_for,
+    read_records,
+)
+from services.batch.sources import open_source
+from services.cli.context import CliContext, progress_bar
+from skillgraph import SkillgraphError
+from skillgraph.encoders import Encoder, load_encoder
+from skillgraph.procedure import (
+    GraphPredictor,
+    ProcedureExtractor,
+    ProcedureGraph,
+    StepMatcher,
+    check_sequence,
+    graphs_to_dict,
+    induce_graph,
+    read_graphs,
+)
+from skillgraph.procedure.step_skills import StepSkillLinker
+
+DEFAULT_GROUP = "all"
+MAX_K = 50
+_UNKNOWN_LISTED = 10  # known task keys named in an "unknown task" error
+
+_errors_option = click.option(
+    "--errors",
+    "errors_path",
+    help="Where rejected records go (default OUTPUT.errors.jsonl; stderr for stdout).",
+)
+
+
+@click.group("procedure")
+def procedure_group() -> None:
+    """Procedure graphs: the steps of a job, their order and the skills each one needs."""
+
+
+@procedure_group.command("extract")
+@click.argument("input_path", metavar="INPUT")
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--id-column", default="id", show_default=True)
+@click.option("--group-column", help="One graph per value of this column (default: one graph).")
+@click.option("-o", "--output", default="-", show_default=True, help="GRAPHS.json, - for stdout.")
+@click.option("--steps", "steps_path", help="Also write each ad's steps and skills (JSONL).")
+@click.option("--input-format", type=click.Choice(["csv", "jsonl"]))
+@_errors_option
+@click.option("--batch-size", type=click.IntRange(1, 4096), default=32, show_default=True)
+@click.pass_obj
+def extract_procedures(
+    context: CliContext,
+    input_path: str,
+    text_column: str,
+    id_column: str,
+    group_column: str | None,
+    output: str,
+    steps_path: str | None,
+    input_format: str | None,
+    errors_path: str | None,
+    batch_size: int,
+) -> None:
+    """Job ads in INPUT (CSV or JSONL; - for stdin) -> steps -> one procedure graph per group."""
+    graph = context.graph
+    extractor = ProcedureExtractor.from_graph(graph)
+    settings = context.settings.procedure
+    linker = StepSkillLinker(graph.extractor, settings.skills_per_step)
+    groups: dict[str, list[list[str]]] = defaultdict(list)
+    errors_target = errors_path or errors_path_for(output)
+    rows = rejected = 0
+    with (
+        _grouped_records(input_path, text_column, id_column, group_column, input_format,
+                         context.settings.extraction.max_text_chars) as records,
+        ErrorLog(errors_target) as error_log,
+        _text_output(steps_path) as steps_out,
+        progress_bar("extracting steps", unit="ads") as bar,
+    ):  # fmt: skip
+        for batch in _batches(records, batch_size):
+            for row, group, found in _extract_batch(
+                extractor, batch, steps_out is not None, settings.max_steps_per_sequence
+            ):
+                rows += 1
+                if isinstance(found, RowError):
+                    rejected += 1
+                    error_log.write(found)
+                    continue
+                groups[group].append(found.sequence())
+                if steps_out is not None:
+                    record = {"id": row.id, "group": group, **found.to_dict(row.text)}
+                    steps_out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.update(len(batch))
+        source = _provenance("procedure extract", input_path, group_column=group_column)
+        graphs = _induce_groups(groups, graph.encoder, settings, linker, graph, source)
+    if not graphs:
+        where = errors_target or "stderr"
+        raise click.ClickException(f"no ad in {input_path} had duty steps (see {where})")
+    _write_json(graphs_to_dict(graphs), output)
+    _report(f"{rows} ads: {rows - rejected} with steps, {rejected} rejected", graphs, output,
+            errors_target if rejected else None)  # fmt: skip
+
+
+@procedure_group.command("induce")
+@click.argument("paths_file", metavar="PATHS.jsonl")
+@click.option("-o", "--output", default="-", show_default=True, help="GRAPHS.json, - for stdout.")
+@click.option("--no-skills", is_flag=True, help="Do not link steps to ESCO skills (faster).")
+@_errors_option
+@click.pass_obj
+def induce_procedures(
+    context: CliContext, paths_file: str, output: str, no_skills: bool, errors_path: str | None
+) -> None:
+    """Step sequences, one JSON object a line ({"task": KEY, "steps": [...]}) -> graphs."""
+    settings = context.settings.procedure
+    groups: dict[str, list[list[str]]] = defaultdict(list)
+    errors_target = errors_path or errors_path_for(output)
+    lines = rejected = 0
+    with ErrorLog(errors_target) as error_log:
+        for number, line, record in _json_lines(paths_file):
+            lines += 1
+            if isinstance(record, RowError):
+                rejected += 1
+                error_log.write(record)
+                continue
+            try:
+                task = _task_key(record)
+                steps = check_sequence(
+                    record.get("steps"), max_steps=settings.max_steps_per_sequence
+                )
+            except SkillgraphError as exc:
+                rejected += 1
+                error_log.write(RowError(number, _id_text(record.get("task")), str(exc), line))
+                continue
+            groups[task].append(steps)
+    if no_skills:
+        encoder, linker, graph = _encoder(context), None, None
+    else:
+        graph = context.graph
+        encoder, linker = graph.encoder, StepSkillLinker(graph.extractor, settings.skills_per_step)
+    if not groups:
+        where = errors_target or "stderr"
+        raise click.ClickException(f"no usable sequence in {paths_file} (see {where})")
+    source = _provenance("procedure induce", paths_file)
+    graphs = _induce_groups(groups, encoder, settings, linker, graph, source)
+    _write_json(graphs_to_dict(graphs), output)
+    _report(f"{lines} sequences: {lines - rejected} used, {rejected} rejected", graphs, output,
+            errors_target if rejected else None)  # fmt: skip
+
+
+@procedure_group.command("predict")
+@click.argument("graphs_file", metavar="GRAPHS.json", type=click.Path(dir_okay=False))
+@click.argument("queries_file", metavar="QUERIES.jsonl")
+@click.option("-o", "--output", default="-", show_default=True, help="OUT.jsonl, - for stdout.")
+@_errors_option
+@click.pass_obj
+def predict_steps(
+    context: CliContext, graphs_file: str, queries_file: str, output: str, errors_path: str | None
+) -> None:
+    """Next steps and the most likely completion for each query ({"task", "prefix", "k"})."""
+    graphs = {graph.key: graph for graph in read_graphs(graphs_file)}
+    predictors: dict[str, tuple[GraphPredictor, StepMatcher]] = {}
+    encoder: list[Encoder] = []  # loaded on the first step that names no node exactly
+    threshold = context.settings.procedure.step_match_threshold
+    errors_target = errors_path or errors_path_for(output)
+    queries = rejected = 0
+    with (
+        _text_output(output) as out,
+        ErrorLog(errors_target) as error_log,
+        progress_bar("predicting", unit="queries") as bar,
+    ):
+        for number, line, record in _json_lines(queries_file):
+            queries += 1
+            bar.update(1)
+            if isinstance(record, RowError):
+                rejected += 1
+                error_log.write(record)
+                continue
+            try:
+                task, prefix, k = _query(record, graphs)
+                if task not in predictors:
+                    predictors[task] = (GraphPredictor(graphs[task]), StepMatcher(graphs[task]))
+                predictor, matcher = predictors[task]
+                matched = matcher.match(prefix)
+                if matched.unmatched and matcher.encoder is None:
+                    encoder = encoder or [_encoder(context)]
+                    matcher = StepMatcher(graphs[task], encoder[0], threshold)
+                    predictors[task] = (predictor, matcher)
+                    matched = matcher.match(prefix)
+            except SkillgraphError as exc:
+                rejected += 1
+                error_log.write(RowError(number, _id_text(record.get("id")), str(exc), line))
+                continue
+            answer = {
+                "id": _id_text(record.get("id")) or str(number),
+                "task": task,
+                "next": [
+                    {"step": n.node.text, "node": n.node.id, "score": round(n.score, 6)}
+                    for n in predictor.next_steps(matched.nodes, k)
+                ],
+                "completion": [node.text for node in predictor.complete(matched.nodes)],
+                "unmatched": list(matched.unmatched),
+            }
+            out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    click.echo(
+        f"{queries} queries: {queries - rejected} answered, {rejected} rejected"
+        + (f" (see {errors_target})" if rejected and errors_target else ""),
+        err=True,
+    )
+
+
+@contextlib.contextmanager
+def _grouped_records(
+    path: str,
+    text_column: str,
+    id_column: str,
+    group_column: str | None,
+    input_format: str | None,
+    max_chars: int,
+) -> Iterator[Iterator[tuple[InputRow | RowError, str | RowError]]]:
+    """Each record with its group. The group column is read by a second pass over the same
+    input in lockstep (each pass yields one item per record); stdin is spooled to a file."""
+    options = {"id_column": id_column, "input_format": input_format, "max_text_chars": max_chars}
+    if group_column is None:
+        rows = read_records(path, text_column=text_column, **options)
+        yield ((row, DEFAULT_GROUP) for row in rows)
+        return
+    with _rereadable(path, input_format) as source:
+        rows = read_records(source, text_column=text_column, **options)
+        keys = read_records(source, text_column=group_column, **options)
+        yield ((row, _group_of(key, group_column)) for row, key in zip(rows, keys, strict=True))
+
+
+def _group_of(record: InputRow | RowError, column: str) -> str | RowError:
+    if isinstance(record, InputRow):
+        return record.text.strip()
+    reason = "is empty" if record.reason == "empty text" else record.reason
+    return RowError(record.row_number, record.id, f"group column {column!r}: {reason}", record.line)
+
+
+@contextlib.contextmanager
+def _rereadable(path: str, input_format: str | None) -> Iterator[str]:
+    if path != "-":
+        yield path
+        return
+    if input_format is None:
+        raise BatchInputError("cannot tell the format of stdin: pass --input-format csv|jsonl")
+    with tempfile.NamedTemporaryFile(prefix="skillgraph-stdin-") as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.flush()
+        yield spool.name
+
+
+def _batches(records: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _extract_batch(
+    extractor: ProcedureExtractor, batch: list, skills: bool, max_steps: int
+) -> Iterator[tuple]:
+    """(row, group, procedure or RowError) per record; a failing batch is retried row by row.
+
+    Step skills are searched only when asked for: graph nodes get theirs after induction, and
+    remembering every step's skills would grow with the input."""
+    usable = [(r, g) for r, g in batch if isinstance(r, InputRow) and isinstance(g, str)]
+    try:
+        found = iter(extractor.extract_many([r.text for r, _ in usable], skills))
+    except SkillgraphError:
+        found = None
+    for row, group in batch:
+        if isinstance(row, RowError):
+            yield row, group, row
+        elif isinstance(group, RowError):
+            yield row, group, group
+        else:
+            try:
+                procedure = (
+                    next(found) if found is not None else extractor.extract(row.text, skills)
+                )
+            except SkillgraphError as exc:
+                yield row, group, RowError(row.row_number, row.id, str(exc), None)
+                continue
+            try:
+                if not procedure.steps:
+                    raise SkillgraphError("no duty steps found")
+                check_sequence(procedure.sequence(), min_steps=1, max_steps=max_steps)
+            except SkillgraphError as exc:
+                yield row, group, RowError(row.row_number, row.id, str(exc), None)
+            else:
+                yield row, group, procedure
+
+
+def _induce_groups(groups, encoder, settings, linker, graph, source) -> list[ProcedureGraph]:
+    esco = graph.taxonomy.release.version if graph is not None else None
+    graphs = []
+    with progress_bar("inducing graphs", unit="groups", total=len(groups)) as bar:
+        for key, sequences in groups.items():
+            graphs.append(induce_graph(sequences, key, encoder, settings, linker, esco, source))
+            bar.update(1)
+    return graphs
+
+
+def _provenance(command: str, source: str, **options: str | None) -> dict[str, str]:
+    found = {"generator": f"skillgraph {version('skillgraph')}", "command": command}
+    found["input"] = "stdin" if source == "-" else os.path.basename(source)
+    return found | {name: value for name, value in options.items() if value is not None}
+
+
+def _json_lines(path: str) -> Iterator[tuple[int, int, dict[str, Any] | RowError]]:
+    """(record number, line number, JSON object or why the line is none) per non-blank line."""
+    with open_source(path) as stream:
+        number = 0
+        for line_number, raw in enumerate(stream, 1):
+            if not raw.strip():
+                continue
+            number += 1
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield number, line_number, RowError(number, None, "not UTF-8 text", line_number)
+                continue
+            except ValueError as exc:
+                reason = f"invalid JSON: {exc}"
+                yield number, line_number, RowError(number, None, reason, line_number)
+                continue
+            if not isinstance(record, dict):
+                reason = f"expected a JSON object, got {type(record).__name__}"
+                yield number, line_number, RowError(number, None, reason, line_number)
+                continue
+            yield number, line_number, record
+
+
+def _task_key(record: dict) -> str:
+    task = record.get("task")
+    if isinstance(task, bool) or not isinstance(task, str | int):
+        raise SkillgraphError(f"task must be a string or an integer, got {task!r}")
+    key = str(task).strip()
+    if not key:
+        raise SkillgraphError("task is empty")
+    return key
+
+
+def _query(record: dict, graphs: dict[str, ProcedureGraph]) -> tuple[str, list[str], int]:
+    task = _task_key(record)
+    if task not in graphs:
+        known = sorted(graphs)
+        listed = ", ".join(map(repr, known[:_UNKNOWN_LISTED]))
+        more = " ..." if len(known) > _UNKNOWN_LISTED else ""
+        raise SkillgraphError(f"unknown task {task!r}; the graphs file has {listed}{more}")
+    prefix = record.get("prefix", [])
+    if not isinstance(prefix, list) or not all(isinstance(s, str) for s in prefix):
+        raise SkillgraphError("prefix must be a list of step texts")
+    k = record.get("k", 3)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise SkillgraphError(f"k must be an integer from 1 to {MAX_K}, got {k!r}")
+    return task, prefix, k
+
+
+def _id_text(value: object) -> str | None:
+    return None if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _encoder(context: CliContext) -> Encoder:
+    return load_encoder(context.settings.encoder, context.settings.data_dir)
+
+
+@contextlib.contextmanager
+def _text_output(path: str | None) -> Iterator[Any]:
+    """A text file to write, stdout for "-", None for no path."""
+    if path is None or path == "-":
+        yield None if path is None else sys.stdout
+        return
+    try:
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path!r}: {exc.strerror or exc}") from exc
+    with handle:
+        yield handle
+
+
+def _write_json(document: dict[str, Any], path: str) -> None:
+    with _text_output(path) as handle:
+        handle.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+
+
+def _report(counts: str, graphs: Sequence[ProcedureGraph], output: str, errors: str | None) -> None:
+    nodes = sum(len(g.nodes) for g in graphs)
+    click.echo(
+        f"{counts}; {len(graphs)} graphs, {nodes} step nodes"
+        + (f" (rejected: see {errors})" if errors else "")
+        + (f" -> {output}" if output != "-" else ""),
+        err=True,
+    )

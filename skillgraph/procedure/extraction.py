@@ -1,0 +1,282 @@
+"""One job ad into its procedure: duty statements, steps in order, and each step's skills.
+
+A temporal cue's event ("before installing pipework") names a step of the ad when their actions
+agree (same verb and object) or their wordings are close (``event_match_threshold``). An event
+that names no step but has a verb of its own becomes a step (``from_cue``); one without
+("after each visit") is kept as an unresolved cue and orders nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from skillgraph.config import ProcedureSettings
+from skillgraph.encoders import Encoder
+from skillgraph.extractor import SkillExtractor
+from skillgraph.procedure.action_verbs import ActionLexicon, action_lexicon
+from skillgraph.procedure.clustering import normalise_step
+from skillgraph.procedure.cues import CueRelation, TemporalCue
+from skillgraph.procedure.duties import duty_statements
+from skillgraph.procedure.graph import LinkedSkill
+from skillgraph.procedure.ordering import procedure_order
+from skillgraph.procedure.steps import Step, StepSplitter
+from skillgraph.procedure.syntax import ActionKey
+from skillgraph.records import SCORE_DECIMALS
+from skillgraph.runtime import SkillGraph
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedStep:
+    text: str  # normalised: "install heating systems"
+    start: int  # the ad's text[start:end] is where the step comes from
+    end: int
+    action: ActionKey
+    skills: tuple[LinkedSkill, ...]
+    from_cue: bool  # named only in a temporal cue ("before installing pipework")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderConstraint:
+    """Step ``before`` comes before step ``after`` (indices in text order), as a cue says."""
+
+    before: int
+    after: int
+    cue: str  # "before", "once", "then" ...
+    start: int  # the cue's event in the ad
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedCue:
+    """A cue whose event is no step of the ad ("after each visit")."""
+
+    step: int
+    cue: str
+    relation: CueRelation
+    event: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AdProcedure:
+    steps: tuple[ExtractedStep, ...]  # in text order
+    order: tuple[int, ...]  # step indices in procedure order
+    constraints: tuple[OrderConstraint, ...]
+    ignored: tuple[OrderConstraint, ...]  # contradicted earlier constraints (would be a cycle)
+    unresolved: tuple[UnresolvedCue, ...]
+
+    def sequence(self) -> list[str]:
+        """Step texts in procedure order, each once: the input of graph induction."""
+        return list(dict.fromkeys(self.steps[index].text for index in self.order))
+
+    def to_dict(self, text: str | None = None) -> dict[str, Any]:
+        """JSON-ready form; with the ad's ``text``, each step also carries its source span."""
+        steps = []
+        for index, step in enumerate(self.steps):
+            record: dict[str, Any] = {"index": index, "text": step.text}
+            if text is not None:
+                record["source"] = text[step.start : step.end]
+            record |= {
+                "start": step.start,
+                "end": step.end,
+                "from_cue": step.from_cue,
+                "action": {"verb": step.action.verb, "object": step.action.object},
+                "skills": [
+                    {"uri": s.uri, "label": s.label, "score": round(s.score, SCORE_DECIMALS)}
+                    for s in step.skills
+                ],
+            }
+            steps.append(record)
+        return {
+            "steps": steps,
+            "order": list(self.order),
+            "constraints": [_constraint(c) for c in self.constraints],
+            "ignored_constraints": [_constraint(c) for c in self.ignored],
+            "unresolved_cues": [
+                {
+                    "step": c.step,
+                    "cue": c.cue,
+                    "relation": c.relation.value,
+                    "event": c.event,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in self.unresolved
+            ],
+        }
+
+
+def _constraint(constraint: OrderConstraint) -> dict[str, Any]:
+    return {
+        "before": constraint.before,
+        "after": constraint.after,
+        "cue": constraint.cue,
+        "start": constraint.start,
+        "end": constraint.end,
+    }
+
+
+@dataclass
+class _Draft:
+    """An ad's steps and cues while events are being resolved."""
+
+    steps: list[Step]
+    cues: list[TemporalCue]  # ``step`` indexes ``steps``
+    own: int = 0  # steps stated as duties; those after them come from cue events
+
+
+class ProcedureExtractor:
+    def __init__(
+        self,
+        skills: SkillExtractor,
+        encoder: Encoder,
+        lexicon: ActionLexicon,
+        settings: ProcedureSettings,
+    ) -> None:
+        self.skills = skills
+        self.encoder = encoder
+        self.splitter = StepSplitter(lexicon)
+        self.settings = settings
+
+    @classmethod
+    def from_graph(cls, graph: SkillGraph) -> ProcedureExtractor:
+        lexicon = action_lexicon(graph.taxonomy)
+        return cls(graph.extractor, graph.encoder, lexicon, graph.settings.procedure)
+
+    def extract(self, text: str, with_skills: bool = True) -> AdProcedure:
+        return self.extract_many([text], with_skills)[0]
+
+    def extract_many(self, texts: Sequence[str], with_skills: bool = True) -> list[AdProcedure]:
+        """The procedure of each ad; parsing, encoding and skill search are batched.
+
+        ``with_skills=False`` leaves steps without skills (when only the order is wanted).
+        """
+        for text in texts:
+            self.skills.check_text(text)
+        statements = [duty_statements(text, self.skills.segmenter) for text in texts]
+        flat = [s for ad in statements for s in ad]
+        split = iter(self.splitter.split(flat))
+        drafts = []
+        for ad in statements:
+            draft = _Draft([], [])
+            for _ in ad:
+                found = next(split)
+                offset = len(draft.steps)
+                draft.steps.extend(found.steps)
+                draft.cues.extend(_shift(cue, offset) for cue in found.cues)
+            draft.own = len(draft.steps)
+            drafts.append(draft)
+        resolved = self._resolve_events(drafts)
+        step_texts = [step.text for draft, _ in resolved for step in draft.steps]
+        found_skills = iter(self._skills(step_texts) if with_skills else [])
+        procedures = []
+        for draft, links in resolved:
+            skills = [next(found_skills, ()) for _ in draft.steps]
+            procedures.append(self._procedure(draft, links, skills))
+        return procedures
+
+    def _skills(self, texts: list[str]) -> list[tuple[LinkedSkill, ...]]:
+        if not texts:
+            return []
+        found = self.skills.extract_many(texts, top_k=self.settings.skills_per_step)
+        return [tuple(LinkedSkill(m.uri, m.label, m.score) for m in matches) for matches in found]
+
+    def _resolve_events(
+        self, drafts: list[_Draft]
+    ) -> list[tuple[_Draft, list[tuple[TemporalCue, int | None]]]]:
+        """Each cue with the step its event names (adding steps for unmatched verb events)."""
+        events = [c.event for d in drafts for c in d.cues if c.target is None]
+        steps = [s.text for d in drafts for s in d.steps]
+        vectors = self.encoder.encode(events + steps) if events else None
+        event_row = 0
+        step_row = len(events)
+        resolved = []
+        for draft in drafts:
+            count = len(draft.steps)
+            step_vectors = None if vectors is None else vectors[step_row : step_row + count]
+            step_row += count
+            links: list[tuple[TemporalCue, int | None]] = []
+            added: dict[str, int] = {}
+            for cue in list(draft.cues):
+                if cue.target is not None:
+                    links.append((cue, cue.target))
+                    continue
+                assert vectors is not None and step_vectors is not None
+                target = self._named_step(cue, draft.steps, vectors[event_row], step_vectors)
+                event_row += 1
+                # An event becomes a step only as an action on a thing ("install pipework"),
+                # not on a pronoun ("put them away") nor as a bare time ("each visit").
+                if target is None and cue.action.verb is not None and cue.action.object:
+                    key = normalise_step(cue.event)
+                    if key not in added:
+                        added[key] = len(draft.steps)
+                        draft.steps.append(Step(cue.event, cue.start, cue.end, cue.action))
+                    target = added[key]
+                links.append((cue, target))
+            resolved.append((draft, links))
+        return resolved
+
+    def _named_step(
+        self, cue: TemporalCue, steps: list[Step], event: np.ndarray, vectors: np.ndarray
+    ) -> int | None:
+        action = cue.action
+        for index, step in enumerate(steps):
+            same = action.verb is not None and action.object is not None
+            if index != cue.step and same and step.action == action:
+                return index
+        if not len(vectors):
+            return None
+        similarities = vectors @ event
+        similarities[cue.step] = -1.0
+        best = int(np.argmax(similarities))
+        return best if similarities[best] >= self.settings.event_match_threshold else None
+
+    def _procedure(
+        self,
+        draft: _Draft,
+        links: list[tuple[TemporalCue, int | None]],
+        skills: list[tuple[LinkedSkill, ...]],
+    ) -> AdProcedure:
+        order_in_text = sorted(range(len(draft.steps)), key=lambda i: draft.steps[i].start)
+        position = {old: new for new, old in enumerate(order_in_text)}
+        steps = tuple(
+            ExtractedStep(
+                draft.steps[old].text,
+                draft.steps[old].start,
+                draft.steps[old].end,
+                draft.steps[old].action,
+                skills[old],
+                from_cue=old >= draft.own,
+            )
+            for old in order_in_text
+        )
+        constraints: list[OrderConstraint] = []
+        unresolved: list[UnresolvedCue] = []
+        for cue, target in links:
+            step = position[cue.step]
+            if target is None:
+                unresolved.append(
+                    UnresolvedCue(step, cue.cue, cue.relation, cue.event, cue.start, cue.end)
+                )
+                continue
+            other = position[target]
+            pair = (step, other) if cue.relation is CueRelation.BEFORE else (other, step)
+            constraints.append(OrderConstraint(pair[0], pair[1], cue.cue, cue.start, cue.end))
+        order, ignored_pairs = procedure_order(
+            len(steps), [(c.before, c.after) for c in constraints]
+        )
+        ignored = tuple(c for c in constraints if (c.before, c.after) in set(ignored_pairs))
+        kept = tuple(c for c in constraints if c not in ignored)
+        return AdProcedure(steps, tuple(order), kept, ignored, tuple(unresolved))
+
+
+def _shift(cue: TemporalCue, offset: int) -> TemporalCue:
+    target = None if cue.target is None else cue.target + offset
+    return TemporalCue(
+        cue.step + offset, cue.cue, cue.relation, cue.event, cue.start, cue.end, cue.action, target
+    )

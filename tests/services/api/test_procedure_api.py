@@ -1,0 +1,114 @@
+"""POST /v1/procedure and /v1/procedure/induce over HTTP, against the real server."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgraph.procedure import GRAPH_FORMAT, graph_from_dict
+
+PROBLEM = "application/problem+json"
+AD = (
+    "Gas Heating Engineer\n"
+    "What you'll do\n"
+    "- Survey properties\n"
+    "- Prepare the site before installing pipework\n"
+    "- Install and commission gas boilers\n"
+    "- Once the pipework is installed, pressure test the system\n"
+    "Benefits\n"
+    "- Company van\n"
+)
+
+
+def test_an_ad_gives_its_steps_their_skills_and_its_graph(api_url, http):
+    response = http.post(f"{api_url}/v1/procedure", json={"text": AD, "key": "heating"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["esco_version"] == "v1.2.0"
+    steps = body["steps"]
+    sequence = [steps[i]["text"] for i in body["order"]]
+    assert sequence == [
+        "survey properties",
+        "prepare the site",
+        "install pipework",
+        "install gas boilers",
+        "commission gas boilers",
+        "pressure test the system",
+    ]
+    for step in steps:
+        assert AD[step["start"] : step["end"]] == step["source"]
+        assert len(step["skills"]) == 3
+    [site] = [step for step in steps if step["text"] == "prepare the site"]
+    labels = {skill["label"] for skill in site["skills"]}
+    assert "prepare building site" in labels
+    cues = {(steps[c["before"]]["text"], steps[c["after"]]["text"]) for c in body["constraints"]}
+    assert ("install pipework", "pressure test the system") in cues
+
+    graph = graph_from_dict(body["graph"])
+    assert body["graph"]["format"] == GRAPH_FORMAT
+    assert graph.key == "heating" and graph.sequences == 1
+    assert [node.text for node in graph.nodes] == sequence
+    assert all(node.skills for node in graph.nodes)
+
+
+def test_many_sequences_give_a_graph_and_bad_ones_are_listed(api_url, http):
+    sequences = [
+        ["prepare the site", "install pipework", "fit the boiler"],
+        ["prepare the site", "fit the boiler", "install pipework"],
+        [],
+        ["fit the boiler"],
+        ["prepare the site", 5],
+        "not a list",
+    ]
+    response = http.post(
+        f"{api_url}/v1/procedure/induce",
+        json={"sequences": sequences, "key": "boiler", "skills": False},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    graph = graph_from_dict(body["graph"])
+    assert graph.sequences == 2
+    assert {n.text for n in graph.nodes} == {
+        "prepare the site",
+        "install pipework",
+        "fit the boiler",
+    }
+    assert all(not node.skills for node in graph.nodes)
+    assert [r["index"] for r in body["rejected"]] == [2, 3, 4, 5]
+    assert body["rejected"][0]["reason"] == "the sequence is empty"
+    assert "at least 2" in body["rejected"][1]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "status", "detail"),
+    [
+        ("/v1/procedure", {"text": "   "}, 422, "text is empty"),
+        ("/v1/procedure", {"text": "We are a friendly company."}, 422, "no duty steps"),
+        ("/v1/procedure", {"text": "Install boilers.", "key": 3}, 422, "key must be"),
+        ("/v1/procedure", {"text": "x", "colour": "red"}, 422, "unknown field"),
+        ("/v1/procedure/induce", {"sequences": [[], ["one"]]}, 422, "no usable sequence"),
+        ("/v1/procedure/induce", {"sequences": {"a": 1}}, 422, "must be a list"),
+        ("/v1/procedure/induce", {"sequences": [], "skills": "yes"}, 422, "true or false"),
+        ("/v1/procedure/induce", {}, 422, "missing field"),
+    ],
+)
+def test_bad_requests_are_problem_details(api_url, http, path, payload, status, detail):
+    response = http.post(f"{api_url}{path}", json=payload)
+    assert response.status_code == status
+    assert response.headers["Content-Type"].startswith(PROBLEM)
+    assert detail in response.json()["detail"]
+
+
+def test_a_rejected_induction_says_why_for_each_sequence(api_url, http):
+    response = http.post(f"{api_url}/v1/procedure/induce", json={"sequences": [[], ["one"]]})
+    assert response.status_code == 422
+    assert [r["index"] for r in response.json()["rejected"]] == [0, 1]
+
+
+def test_an_over_long_ad_and_a_non_json_body_are_refused(api_url, http, full_graph):
+    long_text = "x" * (full_graph.settings.extraction.max_text_chars + 1)
+    response = http.post(f"{api_url}/v1/procedure", json={"text": long_text})
+    assert response.status_code == 413
+    plain = {"Content-Type": "text/plain"}
+    response = http.post(f"{api_url}/v1/procedure", data="text", headers=plain)
+    assert response.status_code == 415
+    assert response.headers["Content-Type"].startswith(PROBLEM)
