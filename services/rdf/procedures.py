@@ -1,0 +1,77 @@
+"""Procedure graphs (docs/procedure-graph.md) as RDF: one named graph per procedure graph.
+
+    {dataset}/procedure/{key}                    sg:ProcedureGraph (sg:task = the key)
+    {dataset}/procedure/{key}/step/{node id}     sg:ProcedureStep, rdfs:label = its text
+    .../precedence/{source}/{target}             sg:StepPrecedence, beside source sg:precedes target
+    .../interchangeability/{source}/{target}     sg:StepInterchangeability, one per direction
+    graph: {dataset}/procedure-graph/{key}
+
+Steps carry their topological rank (``sg:stepIndex``), support, ``sg:optional`` and their ESCO
+skills (``sg:stepSkill``); precedence and interchangeability observations their support. Back
+edges (rare transitions against the usual order) are evidence for the JSON format's prediction,
+not relations, and are left out; so are the paths and variants.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from ontology import OCCUPATION_NAMESPACE
+from ontology.namespace import DCTERMS, RDF, RDFS, SCHEMA, SG
+from services.rdf.iris import IriScheme, encode_key
+from services.rdf.store import GraphChunk
+from skillgraph.procedure import ProcedureGraph, Relation
+
+__all__ = ["procedure_chunk"]
+
+_OBSERVATIONS = {
+    Relation.PRECEDES: ("precedence", SG.StepPrecedence, SG.precedes),
+    Relation.INTERCHANGEABLE: (
+        "interchangeability",
+        SG.StepInterchangeability,
+        SG.interchangeableWith,
+    ),
+}
+
+
+def procedure_chunk(graph: ProcedureGraph, iris: IriScheme) -> GraphChunk:
+    """The procedure graph's triples, in a named graph of their own that they replace."""
+    base = f"{iris.dataset_iri.value}/procedure/{encode_key(graph.key)}"
+    procedure = NamedNode(base)
+    steps = {node.id: NamedNode(f"{base}/step/{encode_key(node.id)}") for node in graph.nodes}
+    triples = [
+        Triple(procedure, RDF.type, SG.ProcedureGraph),
+        Triple(procedure, SG.task, Literal(graph.key)),
+        Triple(procedure, SG.observations, Literal(graph.sequences)),
+        Triple(procedure, DCTERMS.isPartOf, iris.dataset_iri),
+    ]
+    if graph.key.startswith(OCCUPATION_NAMESPACE):
+        triples.append(Triple(procedure, SCHEMA.relevantOccupation, NamedNode(graph.key)))
+    for node in graph.nodes:
+        step = steps[node.id]
+        triples += [
+            Triple(procedure, SG.hasStep, step),
+            Triple(step, RDF.type, SG.ProcedureStep),
+            Triple(step, RDFS.label, Literal(node.text)),
+            Triple(step, SG.stepIndex, Literal(node.rank)),
+            Triple(step, SG.support, Literal(node.support)),
+            Triple(step, SG.optional, Literal(node.optional)),
+        ]
+        triples += [Triple(step, SG.stepSkill, NamedNode(skill.uri)) for skill in node.skills]
+    for edge in graph.edges:
+        if edge.relation not in _OBSERVATIONS:
+            continue
+        name, kind, relation = _OBSERVATIONS[edge.relation]
+        source, target = steps[edge.source], steps[edge.target]
+        ends = f"{encode_key(edge.source)}/{encode_key(edge.target)}"
+        observation = NamedNode(f"{base}/{name}/{ends}")
+        triples += [
+            Triple(source, relation, target),
+            Triple(observation, RDF.type, kind),
+            Triple(observation, SG.fromStep, source),
+            Triple(observation, SG.toStep, target),
+            Triple(observation, SG.support, Literal(edge.support)),
+            Triple(observation, SG.inProcedure, procedure),
+        ]
+    graph_name = NamedNode(f"{iris.dataset_iri.value}/procedure-graph/{encode_key(graph.key)}")
+    return GraphChunk(graph_name, tuple(triples))

@@ -1,0 +1,119 @@
+"""Read the batch CLI's JSON Lines output back: one :class:`PostingRecord` or ``RowError`` per line.
+
+Each line is ``{"id", "esco_version", "skills": [{"uri", "label", "score", "skill_type",
+"sentence", "start", "end"}, ...]}``, optionally with ``"occupation"`` (an ESCO occupation URI).
+A line that is not such an object is reported with its line number and reason, and reading goes
+on: one bad row costs only itself. Memory stays flat: lines are read one at a time, none over
+``max_line_bytes``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from services.batch import RowError
+from services.batch.sources import BoundedLines, RecordTooLargeError, open_source
+from services.rdf.postings import PostingRecord
+from skillgraph.records import SkillMatch
+
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "read_results"]
+
+DEFAULT_MAX_LINE_BYTES = 16 << 20
+_BOM = b"\xef\xbb\xbf"
+_TEXT_FIELDS = ("uri", "label", "skill_type", "sentence")
+
+
+def read_results(
+    source: str | os.PathLike[str],
+    *,
+    occupation: str = "",
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+) -> Iterator[PostingRecord | RowError]:
+    """Stream ``source`` (a path, ``"-"`` for stdin, gzip welcome). ``occupation`` is the
+    occupation URI of rows that give none."""
+    with open_source(source) as stream:
+        lines = BoundedLines(stream, max_line_bytes, (b"\n",))
+        row = 0
+        while True:
+            lines.start_record()
+            try:
+                raw = next(lines)
+            except StopIteration:
+                return
+            except RecordTooLargeError:
+                row += 1
+                reason = f"line too long: over {max_line_bytes} bytes"
+                yield RowError(row, None, reason, lines.line_number)
+                continue
+            if lines.line_number == 1:
+                raw = raw.removeprefix(_BOM)
+            if raw.strip():
+                row += 1
+                yield _parse(raw, row, lines.line_number, occupation)
+
+
+def _parse(raw: bytes, row: int, line: int, occupation: str) -> PostingRecord | RowError:
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return RowError(row, None, f"undecodable bytes (not UTF-8) at byte {exc.start}", line)
+    except (ValueError, RecursionError) as exc:
+        return RowError(row, None, f"invalid JSON: {exc}", line)
+    if not isinstance(record, dict):
+        return RowError(row, None, "expected a JSON object", line)
+    posting_id = record.get("id")
+    if isinstance(posting_id, int | float) and not isinstance(posting_id, bool):
+        posting_id = str(posting_id)
+    if not isinstance(posting_id, str) or not posting_id:
+        return RowError(row, None, "field 'id' must be a non-empty string or a number", line)
+    try:
+        return PostingRecord(
+            id=posting_id,
+            esco_version=_text(record, "esco_version"),
+            skills=_skills(record.get("skills")),
+            occupation=_text(record, "occupation", required=False) or occupation,
+            row_number=row,
+            line=line,
+        )
+    except ValueError as exc:
+        return RowError(row, posting_id, str(exc), line)
+
+
+def _text(record: dict[str, Any], name: str, required: bool = True) -> str:
+    value = record.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"field {name!r} must be a string")
+    return value
+
+
+def _skills(value: Any) -> tuple[SkillMatch, ...]:
+    if not isinstance(value, list):
+        raise ValueError("field 'skills' must be a list")
+    return tuple(_skill(item, position) for position, item in enumerate(value, start=1))
+
+
+def _skill(item: Any, position: int) -> SkillMatch:
+    where = f"skill {position}"
+    if not isinstance(item, dict):
+        raise ValueError(f"{where} must be an object")
+    texts = {}
+    for name in _TEXT_FIELDS:
+        text = item.get(name, "")
+        if not isinstance(text, str):
+            raise ValueError(f"{where}: {name!r} must be a string")
+        texts[name] = text
+    if not texts["uri"]:
+        raise ValueError(f"{where}: 'uri' is missing")
+    score = item.get("score")
+    if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
+        raise ValueError(f"{where}: 'score' must be a finite number")
+    offsets = [item.get("start"), item.get("end")]
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in offsets):
+        raise ValueError(f"{where}: 'start' and 'end' must be integers")
+    return SkillMatch(score=float(score), start=offsets[0], end=offsets[1], **texts)
