@@ -31,6 +31,7 @@ SETS = {
 }
 VARIANTS = [
     ("ONNX fp32, labels (default)", {}),
+    ("ONNX fp32, labels, whole sentences only (no phrases)", {"extraction.phrase_weight": 0.0}),
     ("ONNX fp32, labels + descriptions (weight 1.0)", {"extraction.description_weight": 1.0}),
     ("ONNX fp32, labels + descriptions (weight 0.9)", {"extraction.description_weight": 0.9}),
     ("ONNX int8, labels", {"encoder.precision": "int8"}),

@@ -9,7 +9,8 @@ from skillgraph.encoders import Encoder, EncoderError, load_encoder
 from skillgraph.errors import InputError, SkillgraphError, TextTooLongError
 from skillgraph.extractor import Selection, SkillExtractor
 from skillgraph.index import IndexBuildError, SkillIndex, TextKind, load_or_build_index
-from skillgraph.records import SkillMatch
+from skillgraph.memory import ExampleMemory, LabelledExample, MemoryRetriever
+from skillgraph.records import Evidence, SkillMatch
 from skillgraph.retrieval import Candidate, SkillRetriever
 from skillgraph.runtime import SkillGraph, load_taxonomy
 from skillgraph.segmentation import Segmenter, Sentence
@@ -19,8 +20,12 @@ __all__ = [
     "ConfigError",
     "Encoder",
     "EncoderError",
+    "Evidence",
+    "ExampleMemory",
     "IndexBuildError",
     "InputError",
+    "LabelledExample",
+    "MemoryRetriever",
     "Segmenter",
     "Selection",
     "Sentence",

@@ -54,10 +54,10 @@ class IndexRows:
     label_rows: int  # rows [0, label_rows) are labels, the rest descriptions
 
     @classmethod
-    def from_taxonomy(cls, taxonomy: EscoTaxonomy) -> IndexRows:
+    def from_taxonomy(cls, taxonomy: EscoTaxonomy, descriptions: bool = True) -> IndexRows:
         uris = tuple(taxonomy.skills)
         labels: list[tuple[int, int, str]] = []
-        descriptions: list[tuple[int, int, str]] = []
+        described: list[tuple[int, int, str]] = []
         for position, skill in enumerate(taxonomy.skills.values()):
             seen: set[str] = set()
             for kind, label in [(TextKind.PREFERRED, skill.preferred_label)] + [
@@ -67,9 +67,9 @@ class IndexRows:
                 if key and key not in seen:
                     seen.add(key)
                     labels.append((position, kind, label.strip()))
-            if skill.description.strip():
-                descriptions.append((position, TextKind.DESCRIPTION, skill.description.strip()))
-        rows = labels + descriptions
+            if descriptions and skill.description.strip():
+                described.append((position, TextKind.DESCRIPTION, skill.description.strip()))
+        rows = labels + described
         return cls(
             skill_uris=uris,
             skill=np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows)),
@@ -138,6 +138,18 @@ class SkillIndex:
         params = self._labels_only if labels_only else None
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         return self._index.search(queries, k, params=params)
+
+
+def build_index_in_memory(
+    taxonomy: EscoTaxonomy, encoder: Encoder, descriptions: bool = False
+) -> SkillIndex:
+    """An exact index that is never cached, e.g. to evaluate a model during training."""
+    rows = IndexRows.from_taxonomy(taxonomy, descriptions=descriptions)
+    key = IndexKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
+    vectors = _encode_rows(rows, encoder, None)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return SkillIndex(key, rows, index, IndexSettings())
 
 
 def load_or_build_index(

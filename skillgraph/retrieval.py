@@ -38,12 +38,19 @@ class SkillRetriever:
             rows.kind == TextKind.DESCRIPTION, np.float32(description_weight), np.float32(1.0)
         ).astype(np.float32)
 
-    def candidates(self, vectors: np.ndarray, top_k: int) -> list[list[Candidate]]:
-        """The ``top_k`` best skills for each query vector, best first."""
+    def candidates(
+        self, vectors: np.ndarray, top_k: int, min_scores: np.ndarray | None = None
+    ) -> list[list[Candidate]]:
+        """The ``top_k`` best skills for each query vector, best first.
+
+        With ``min_scores`` (one per query), candidates below their query's minimum are left
+        out, which lets a search stop early: rows come sorted, so once a fetched row scores
+        below the minimum no unseen row can reach it.
+        """
         if len(vectors) == 0:
             return []
         labels_only = self.description_weight == 0.0
-        k_rows = max(_MIN_ROWS, top_k * _ROWS_PER_SKILL)
+        k_rows = _MIN_ROWS if min_scores is not None else max(_MIN_ROWS, top_k * _ROWS_PER_SKILL)
         results: list[list[Candidate] | None] = [None] * len(vectors)
         pending = np.arange(len(vectors))
         limit = self.index.rows.label_rows if labels_only else len(self.index)
@@ -52,11 +59,14 @@ class SkillRetriever:
             retry = []
             for position, query in enumerate(pending):
                 found = self._aggregate(scores[position], rows[position], top_k)
-                # Too few distinct skills among the rows fetched: fetch more for this query.
-                if len(found) < top_k and k_rows < limit:
+                # Too few distinct skills among the rows fetched: fetch more for this query,
+                # unless the rows already fell below the score that matters.
+                floor = None if min_scores is None else float(min_scores[query])
+                reachable = floor is None or scores[position][-1] >= floor
+                if len(found) < top_k and k_rows < limit and reachable:
                     retry.append(query)
                 else:
-                    results[query] = found
+                    results[query] = [c for c in found if floor is None or c.score >= floor]
             pending = np.array(retry, dtype=np.int64)
             k_rows = min(k_rows * 4, limit)
         return [r or [] for r in results]

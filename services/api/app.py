@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from services.api import extract, health, taxonomy
+from services.api import examples, extract, health, procedure, sparql, taxonomy
 from services.api.problems import register_error_handlers
 from services.api.state import EXTENSION
 from skillgraph import Settings, SkillGraph, load_settings
@@ -25,7 +25,7 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     app.config["MAX_CONTENT_LENGTH"] = settings.api.max_body_bytes
     app.json.sort_keys = False
     app.extensions[EXTENSION] = graph or SkillGraph.load(settings)
-    for module in (extract, health, taxonomy):
+    for module in (examples, extract, health, procedure, sparql, taxonomy):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     return app

@@ -34,7 +34,10 @@ class RowError:
         return {"row": self.row_number, "line": self.line, "id": self.id, "reason": self.reason}
 
 
-SKILL_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(SkillMatch))
+# The flat columns of a skill; its evidence (a list) appears in JSON output only.
+SKILL_FIELDS: tuple[str, ...] = tuple(
+    field.name for field in fields(SkillMatch) if field.name != "evidence"
+)
 
 
 @dataclass(frozen=True, slots=True)

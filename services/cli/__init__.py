@@ -13,11 +13,18 @@ from services.cli.artifacts import export_onnx_command, index_group, setup_comma
 from services.cli.context import CliContext
 from services.cli.esco import esco_group
 from services.cli.evaluate import eval_command
+from services.cli.export import export_group
 from services.cli.extract import extract_command
+from services.cli.memory import memory_group
+from services.cli.procedure import procedure_group
+from services.cli.push import push_command
+from services.cli.query import query_command
 from services.cli.serve import serve_command
+from services.cli.train import ship_model_command, train_command
 from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
 from skillgraph.index import IndexBuildError
+from training.train_config import TrainConfigError
 
 # Errors a user can act on: shown as one clear line, without a traceback.
 USER_ERRORS = (
@@ -29,6 +36,7 @@ USER_ERRORS = (
     IndexBuildError,
     SkillgraphError,
     SnapshotError,
+    TrainConfigError,
     UnknownConceptError,
     FileNotFoundError,
 )
@@ -84,10 +92,17 @@ def main(ctx: click.Context, config, data_dir, settings, verbose, quiet) -> None
 for command in (
     eval_command,
     esco_group,
+    export_group,
     export_onnx_command,
     extract_command,
     index_group,
+    memory_group,
+    procedure_group,
+    push_command,
+    query_command,
     serve_command,
     setup_command,
+    ship_model_command,
+    train_command,
 ):
     main.add_command(command)

@@ -65,9 +65,11 @@ def index_build(context: CliContext) -> None:
 @click.command("setup")
 @click.pass_obj
 def setup_command(context: CliContext) -> None:
-    """Prepare the configured runtime: ONNX export if needed, then the index. Idempotent."""
+    """Prepare the configured runtime: the ONNX model (exported, or expanded if shipped) and the
+    index. Idempotent."""
     settings = context.settings
-    if settings.encoder.backend == "onnx":
+    source = resolve_model(settings.encoder.model, settings.data_dir)
+    if settings.encoder.backend == "onnx" and source.packed_dir is None:
         _export(context, settings.encoder.model, None, force=False)
     graph = context.graph
     click.echo(

@@ -7,32 +7,45 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from skillgraph.config import EncoderSettings
 from skillgraph.encoders.base import Encoder, EncoderError, file_digest
 from skillgraph.encoders.models import (
+    BASE_MODEL,
     DEFAULT_MODEL,
-    ONNX_MANIFEST,
     ModelSource,
     onnx_dir_for,
     registered_models,
     resolve_model,
+    shipped_models,
 )
+from skillgraph.encoders.onnx_files import ONNX_MANIFEST
+
+log = logging.getLogger(__name__)
 
 
-def _torch(source: ModelSource, settings: EncoderSettings) -> Encoder:
+def _torch(source: ModelSource, settings: EncoderSettings, data_dir: Path) -> Encoder:
     from skillgraph.encoders.torch_encoder import TorchEncoder
 
     if source.torch_dir is None:
         raise EncoderError(f"model {source.name!r} has no sentence-transformers weights for torch")
-    return TorchEncoder(source.torch_dir, source.name, settings.batch_size, settings.threads)
+    return TorchEncoder.load(source.torch_dir, source.name, settings.batch_size, settings.threads)
 
 
-def _onnx(source: ModelSource, settings: EncoderSettings) -> Encoder:
+def _onnx(source: ModelSource, settings: EncoderSettings, data_dir: Path) -> Encoder:
     from skillgraph.encoders.onnx_encoder import OnnxEncoder
 
+    if source.onnx_dir is None and source.packed_dir is not None:
+        from skillgraph.encoders.packed import expand_packed
+
+        onnx_dir = onnx_dir_for(source.name, data_dir)
+        log.info("expanding shipped model %s into %s (first use only)", source.name, onnx_dir)
+        expand_packed(source.packed_dir, onnx_dir)
+        source = replace(source, onnx_dir=onnx_dir)
     if source.onnx_dir is None:
         raise EncoderError(
             f"model {source.name!r} has not been exported to ONNX yet; "
@@ -44,7 +57,7 @@ def _onnx(source: ModelSource, settings: EncoderSettings) -> Encoder:
 
 
 # Backend name -> factory; imports stay inside factories so choosing onnx never loads torch.
-BACKENDS: dict[str, Callable[[ModelSource, EncoderSettings], Encoder]] = {
+BACKENDS: dict[str, Callable[[ModelSource, EncoderSettings, Path], Encoder]] = {
     "onnx": _onnx,
     "torch": _torch,
 }
@@ -58,11 +71,12 @@ def load_encoder(settings: EncoderSettings, data_dir: Path) -> Encoder:
         raise EncoderError(
             f"unknown encoder backend {settings.backend!r}; choose one of {sorted(BACKENDS)}"
         ) from None
-    return factory(resolve_model(settings.model, data_dir), settings)
+    return factory(resolve_model(settings.model, data_dir), settings, data_dir)
 
 
 __all__ = [
     "BACKENDS",
+    "BASE_MODEL",
     "DEFAULT_MODEL",
     "ONNX_MANIFEST",
     "Encoder",
@@ -73,4 +87,5 @@ __all__ = [
     "onnx_dir_for",
     "registered_models",
     "resolve_model",
+    "shipped_models",
 ]

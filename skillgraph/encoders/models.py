@@ -1,8 +1,9 @@
 """Where an encoder's weights live: registered model names and user-given directories.
 
-A model may have a sentence-transformers directory (for the torch backend) and an ONNX directory
-written by ``skillgraph export-onnx`` (``model-fp32.onnx``, ``model-int8.onnx``, ``tokenizer.json``,
-``manifest.json``). Registered models resolve without any download.
+A model may have a sentence-transformers directory (for the torch backend), an ONNX directory
+(see :mod:`skillgraph.encoders.onnx_files`), and, for models shipped with SkillGraph, a packed
+int8 copy that is expanded into the data directory on first use. Registered models resolve
+without any download.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillgraph.encoders.base import EncoderError
+from skillgraph.encoders.onnx_files import ONNX_MANIFEST, read_manifest
+from skillgraph.encoders.packed import PACKED_FILE, SHIPPED_MODELS_DIR, is_expansion_of
 
-ONNX_MANIFEST = "manifest.json"
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BASE_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = BASE_MODEL
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class ModelSource:
     name: str
     torch_dir: Path | None
     onnx_dir: Path | None
+    packed_dir: Path | None = None  # a shipped model, to expand into the data directory
 
 
 def _minilm_dir() -> Path:
@@ -30,11 +34,18 @@ def _minilm_dir() -> Path:
 
 
 # Registered names -> function giving the sentence-transformers directory.
-_REGISTERED = {DEFAULT_MODEL: _minilm_dir}
+_REGISTERED = {BASE_MODEL: _minilm_dir}
+
+
+def shipped_models() -> list[str]:
+    """Models shipped packed with SkillGraph (see ``skillgraph/encoders/shipped/``)."""
+    if not SHIPPED_MODELS_DIR.is_dir():
+        return []
+    return sorted(d.name for d in SHIPPED_MODELS_DIR.iterdir() if (d / PACKED_FILE).is_file())
 
 
 def registered_models() -> list[str]:
-    return sorted(_REGISTERED)
+    return sorted([*_REGISTERED, *shipped_models()])
 
 
 def onnx_dir_for(name: str, data_dir: Path) -> Path:
@@ -51,6 +62,13 @@ def resolve_model(name_or_path: str, data_dir: Path) -> ModelSource:
             torch_dir=_REGISTERED[name_or_path](),
             onnx_dir=onnx_dir if (onnx_dir / ONNX_MANIFEST).is_file() else None,
         )
+    if name_or_path in shipped_models():
+        packed_dir = SHIPPED_MODELS_DIR / name_or_path
+        onnx_dir = onnx_dir_for(name_or_path, data_dir)
+        current = (onnx_dir / ONNX_MANIFEST).is_file() and is_expansion_of(
+            read_manifest(onnx_dir), packed_dir
+        )
+        return ModelSource(name_or_path, None, onnx_dir if current else None, packed_dir)
     path = Path(name_or_path).expanduser()
     if not path.is_dir():
         raise EncoderError(

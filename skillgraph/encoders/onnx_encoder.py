@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import numpy as np
 
 from skillgraph.encoders.base import Encoder, EncoderError
-from skillgraph.encoders.models import ONNX_MANIFEST
-
-PRECISIONS = ("fp32", "int8")
-
-
-def onnx_file(precision: str) -> str:
-    return f"model-{precision}.onnx"
+from skillgraph.encoders.onnx_files import PRECISIONS, TOKENIZER_FILE, onnx_file, read_manifest
 
 
 class OnnxEncoder(Encoder):
@@ -32,12 +25,12 @@ class OnnxEncoder(Encoder):
 
         if precision not in PRECISIONS:
             raise EncoderError(f"unknown ONNX precision {precision!r}; choose one of {PRECISIONS}")
-        manifest = json.loads((onnx_dir / ONNX_MANIFEST).read_text(encoding="utf-8"))
+        manifest = read_manifest(onnx_dir)
         model_path = onnx_dir / onnx_file(precision)
         if not model_path.is_file():
             raise EncoderError(f"{model_path} is missing; run `skillgraph export-onnx`")
 
-        self.tokenizer = Tokenizer.from_file(str(onnx_dir / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(onnx_dir / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(max_length=int(manifest["max_length"]))
         self.tokenizer.enable_padding(pad_id=int(manifest.get("pad_id", 0)))
 

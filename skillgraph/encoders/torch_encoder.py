@@ -17,7 +17,19 @@ WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 
 class TorchEncoder(Encoder):
-    def __init__(self, model_dir: Path, name: str, batch_size: int = 64, threads: int = 0) -> None:
+    """Wraps a loaded SentenceTransformer (also one being fine-tuned)."""
+
+    def __init__(self, model, name: str, fingerprint: str, batch_size: int = 64) -> None:
+        self.model = model
+        self.name = f"torch-fp32:{name}"
+        self.dimension = int(model.get_embedding_dimension())
+        self.fingerprint = fingerprint
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(
+        cls, model_dir: Path, name: str, batch_size: int = 64, threads: int = 0
+    ) -> TorchEncoder:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -26,12 +38,9 @@ class TorchEncoder(Encoder):
             raise EncoderError(f"no weights ({' or '.join(WEIGHT_FILES)}) in {model_dir}")
         if threads:
             torch.set_num_threads(threads)
-        self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        self.model.eval()
-        self.name = f"torch-fp32:{name}"
-        self.dimension = int(self.model.get_embedding_dimension())
-        self.fingerprint = file_digest(weights)
-        self.batch_size = batch_size
+        model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        model.eval()
+        return cls(model, name, file_digest(weights), batch_size)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         vectors = self.model.encode(
