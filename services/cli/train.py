@@ -21,18 +21,30 @@ from services.cli.context import CliContext
     help="Run directory (default: the config's output_dir).",
 )
 @click.option("--no-export", is_flag=True, help="Skip the ONNX export of the trained model.")
+@click.option(
+    "--pairs",
+    "pairs_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Train on this pairs.jsonl (from an earlier run) instead of building the pairs.",
+)
+@click.option("--no-eval", is_flag=True, help="Skip the per-epoch validation scores.")
 @click.pass_obj
-def train_command(context: CliContext, config_path: Path, max_steps, output, no_export) -> None:
+def train_command(
+    context: CliContext, config_path: Path, max_steps, output, no_export, pairs_path, no_eval
+) -> None:
     """Fine-tune an encoder as CONFIG (TOML) says; see training/configs/."""
     from training.datasets import build_pairs
     from training.finetune import train
     from training.onnx_export import export_onnx
-    from training.pairs import write_pairs
+    from training.pairs import read_pairs, write_pairs
     from training.train_config import load_train_config
 
-    overrides = {"max_steps": max_steps, "output_dir": output}
-    config = load_train_config(config_path, {k: v for k, v in overrides.items() if v})
-    pairs = build_pairs(config.data, context.taxonomy, seed=config.seed)
+    overrides = {"max_steps": max_steps, "output_dir": output, "eval_sets": () if no_eval else None}
+    config = load_train_config(config_path, {k: v for k, v in overrides.items() if v is not None})
+    if pairs_path:  # runs that differ only in training settings share one set of pairs
+        pairs = read_pairs(pairs_path)
+    else:
+        pairs = build_pairs(config.data, context.taxonomy, seed=config.seed)
     config.output_dir.mkdir(parents=True, exist_ok=True)
     write_pairs(pairs, config.output_dir / "pairs.jsonl")
     result = train(

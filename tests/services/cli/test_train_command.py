@@ -5,6 +5,9 @@ import shutil
 
 from tests.conftest import FIXTURES
 
+SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+JAVA = "http://data.europa.eu/esco/skill/19a8293b-8e95-4de3-983f-77484079c389"
+
 
 def test_train_smoke_run_exports_a_usable_onnx_model(cli, tmp_path):
     config = tmp_path / "smoke.toml"
@@ -33,3 +36,26 @@ def test_train_smoke_run_exports_a_usable_onnx_model(cli, tmp_path):
     )
     assert extracted.exit_code == 0, extracted.stderr
     assert len(json.loads(extracted.stdout)["skills"]) == 2
+
+
+def test_a_second_run_reuses_the_pairs_of_the_first(cli, tmp_path):
+    config = tmp_path / "smoke.toml"
+    shutil.copytree(FIXTURES / "train", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "bench", tmp_path.parent / "bench", dirs_exist_ok=True)
+    first = tmp_path / "first-pairs.jsonl"
+    first.write_text(
+        json.dumps({"text": "You will write SQL queries.", "skill_uri": SQL, "source": "hand"})
+        + "\n"
+        + json.dumps({"text": "Fluent in Java.", "skill_uri": JAVA, "source": "hand"})
+        + "\n"
+    )
+    run = tmp_path / "reused"
+    result = cli(
+        "train", str(config), "--max-steps", "1", "--pairs", str(first), "--no-eval",
+        "--no-export", "--output", str(run),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (run / "pairs.jsonl").read_text() == first.read_text()
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["pairs"] == 2
+    assert summary["epochs"][0]["scores"] == {}  # --no-eval
