@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ontology import DEFAULT_SNAPSHOT
+
 ENV_PREFIX = "SKILLGRAPH_"
 
 
@@ -44,7 +46,7 @@ def default_data_dir() -> Path:
 @dataclass(frozen=True)
 class EscoSettings:
     # A snapshot name (shipped with the package or imported into the data dir) or a file path.
-    snapshot: str = "esco-v1.2.0-en"
+    snapshot: str = DEFAULT_SNAPSHOT
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class IndexSettings:
 class ExtractionSettings:
     # Extraction mode (no top_k, no min_score): skills scoring at least min_score, at most
     # max_skills per text. min_score was chosen on the validation sets (docs/benchmarks.md).
-    min_score: float = 0.65
+    min_score: float = 0.68
     max_skills: int = 30
     # Ranking mode default, and the cap when only min_score is given.
     top_k: int = 10
@@ -93,6 +95,73 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ProcedureSettings:
+    # Steps join one node when their action keys agree and their cosine reaches this.
+    cluster_threshold: float = 0.85
+    # A node skipped by at least this share of sequences is optional.
+    optional_skip_rate: float = 0.2
+    # Two steps are interchangeable when the rarer order is seen at least this share as often
+    # as the other, and at least min_support times.
+    interchangeable_ratio: float = 0.5
+    min_support: int = 2
+    # A successor taking at least this share of a node's transitions is a frequent one; a node
+    # with two or more frequent successors branches.
+    branch_share: float = 0.2
+    skills_per_step: int = 3
+    # An event ("before installing pipework") names a step of the ad at this cosine.
+    event_match_threshold: float = 0.8
+    # A prediction query's step names a graph node at this cosine (exact text always does).
+    step_match_threshold: float = 0.75
+    max_steps_per_sequence: int = 200
+
+
+@dataclass(frozen=True)
+class RdfSettings:
+    # Instance IRIs are {base_iri}{dataset}/...: set a base you control, and a dataset name per
+    # collection of postings (docs/knowledge-graph.md).
+    base_iri: str = "https://w3id.org/skillgraph/data/"
+    dataset: str = "default"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    # "" for the embedded store under <data_dir>/store, a directory for an embedded store there,
+    # or the http(s) URL of a SPARQL server (user:password@ in it works too).
+    url: str = ""
+    layout: str = "oxigraph"  # a server's endpoint paths: "oxigraph" or "virtuoso"
+    protocol: str = "auto"  # "gsp" (Graph Store Protocol), "update", or "auto": GSP, else Update
+    user: str = ""
+    password: str = ""
+    auth: str = "basic"  # "basic" or "digest" (Virtuoso)
+    timeout: float = 60.0  # seconds per HTTP request
+    retries: int = 5  # per request, with exponential back-off from backoff seconds
+    backoff: float = 0.5
+    concurrency: int = 4  # Graph Store requests in flight
+    batch_postings: int = 500  # postings per batch (a batch is the unit of resume)
+    lock_wait: float = 10.0  # seconds to wait for the embedded store's lock
+    query_timeout: float = 10.0  # seconds, for POST /v1/sparql
+    max_query_results: int = 10_000
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    # Annotated examples that steer extraction without retraining (docs/memory.md), stored in
+    # <data_dir>/memory/<name>.sqlite3. An empty memory leaves results exactly as without one.
+    enabled: bool = True
+    name: str = "default"
+    # "skillskape": add the shipped seed (SkillSkape train+dev) to the memory on first use.
+    seed: str = ""
+    # Tuned on HOUSE+TECH validation (docs/benchmarks.md, "memory"): the k nearest examples at
+    # cosine >= min_similarity vote through a softmax at this temperature; weight is lambda.
+    k: int = 4
+    temperature: float = 0.1
+    weight: float = 1.0
+    min_similarity: float = 0.4
+    max_evidence: int = 3  # supporting examples reported per skill
+    max_batch: int = 100  # examples per POST /v1/examples
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     esco: EscoSettings = field(default_factory=EscoSettings)
@@ -100,6 +169,10 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
+    rdf: RdfSettings = field(default_factory=RdfSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    procedure: ProcedureSettings = field(default_factory=ProcedureSettings)
+    memory: MemorySettings = field(default_factory=MemorySettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> Settings:
         """A copy with dotted-key overrides applied (``{"index.kind": "hnsw"}``)."""

@@ -17,12 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from ontology import EscoTaxonomy, Skill
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import InputError, TextTooLongError
+from skillgraph.memory import MemoryRetriever, SupportedCandidate
 from skillgraph.phrases import phrases
-from skillgraph.records import SkillMatch
+from skillgraph.records import Evidence, SkillMatch
 from skillgraph.retrieval import Candidate, SkillRetriever
 from skillgraph.segmentation import Segmenter, Sentence
 
@@ -47,7 +50,7 @@ class SkillExtractor:
         self,
         taxonomy: EscoTaxonomy,
         encoder: Encoder,
-        retriever: SkillRetriever,
+        retriever: SkillRetriever | MemoryRetriever,
         segmenter: Segmenter,
         settings: ExtractionSettings,
     ) -> None:
@@ -95,7 +98,7 @@ class SkillExtractor:
             self.check_text(text)
         per_text = list(self.segmenter.split_many(texts))
         sentences = [s for text_sentences in per_text for s in text_sentences]
-        candidates = self._sentence_candidates(sentences, selection.top_k)
+        candidates = self._sentence_candidates(sentences, selection.top_k, selection.min_score)
         results = []
         position = 0
         for text_sentences in per_text:
@@ -110,29 +113,38 @@ class SkillExtractor:
         return self._sentence_candidates(units, top_k)
 
     def _sentence_candidates(
-        self, sentences: Sequence[Sentence], top_k: int
+        self, sentences: Sequence[Sentence], top_k: int, min_score: float | None = None
     ) -> list[list[Candidate]]:
         """Best skills per sentence, querying with the sentence and each of its phrases.
 
         A phrase's scores count ``phrase_weight`` of their cosine: a phrase is shorter and more
-        ambiguous than its sentence, so it must match clearly better to win.
+        ambiguous than its sentence, so it must match clearly better to win. Repeated query
+        texts (list items, boilerplate shared by ads of a batch) are encoded and searched once.
         """
         weight = self.settings.phrase_weight
-        queries: list[str] = []
-        owners: list[tuple[int, float]] = []
+        queries: dict[str, float] = {}  # text -> the largest factor any owner gives it
+        owners: list[tuple[int, str, float]] = []
         for position, sentence in enumerate(sentences):
-            queries.append(sentence.text)
-            owners.append((position, 1.0))
+            units = [(sentence.text, 1.0)]
             if weight > 0:
-                for phrase in phrases(sentence):
-                    queries.append(phrase.text)
-                    owners.append((position, weight))
-        found = self.retriever.candidates(self.encoder.encode(queries), top_k)
+                units += [(phrase.text, weight) for phrase in phrases(sentence)]
+            for text, factor in units:
+                owners.append((position, text, factor))
+                queries[text] = max(queries.get(text, 0.0), factor)
+        texts = list(queries)
+        floors = None
+        if min_score is not None:
+            # A query's raw cosine must reach min_score / factor to count after weighting.
+            floors = np.array([min_score / queries[t] for t in texts], dtype=np.float32)
+        found = self.retriever.candidates(self.encoder.encode(texts), top_k, floors)
+        by_text = dict(zip(texts, found, strict=True))
         best: list[dict[str, Candidate]] = [{} for _ in sentences]
-        for (position, factor), query_candidates in zip(owners, found, strict=True):
+        for position, text, factor in owners:
             held = best[position]
-            for candidate in query_candidates:
+            for candidate in by_text[text]:
                 score = candidate.score * factor
+                if min_score is not None and score < min_score:
+                    continue
                 if candidate.skill_uri not in held or score > held[candidate.skill_uri].score:
                     held[candidate.skill_uri] = replace(candidate, score=score)
         return [sorted(b.values(), key=lambda c: -c.score)[:top_k] for b in best]
@@ -164,6 +176,12 @@ class SkillExtractor:
                     sentence=sentence.text,
                     start=sentence.start,
                     end=sentence.end,
+                    evidence=_evidence(candidate),
                 )
             )
         return matches
+
+
+def _evidence(candidate: Candidate) -> tuple[Evidence, ...]:
+    """The stored examples that raised the candidate's score (none without a memory)."""
+    return candidate.evidence if isinstance(candidate, SupportedCandidate) else ()

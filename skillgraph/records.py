@@ -10,6 +10,22 @@ SCORE_DECIMALS = 6
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """A stored example (see :mod:`skillgraph.memory`) that supported a skill."""
+
+    example_id: int
+    text: str
+    similarity: float  # cosine between the example and the sentence or phrase it supported
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "example_id": self.example_id,
+            "text": self.text,
+            "similarity": round(self.similarity, SCORE_DECIMALS),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class SkillMatch:
     """One ESCO skill found in a text, with the sentence that evidences it."""
 
@@ -20,9 +36,10 @@ class SkillMatch:
     sentence: str
     start: int  # character offsets of ``sentence`` in the input text
     end: int
+    evidence: tuple[Evidence, ...] = ()  # stored examples that raised the score, if any
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "uri": self.uri,
             "label": self.label,
             "score": round(self.score, SCORE_DECIMALS),
@@ -31,3 +48,7 @@ class SkillMatch:
             "start": self.start,
             "end": self.end,
         }
+        # Only when there is some, so that outputs without a memory keep their exact shape.
+        if self.evidence:
+            found["evidence"] = [e.to_dict() for e in self.evidence]
+        return found

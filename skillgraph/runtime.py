@@ -17,6 +17,7 @@ from skillgraph.config import Settings
 from skillgraph.encoders import Encoder, load_encoder
 from skillgraph.extractor import SkillExtractor
 from skillgraph.index import SkillIndex, load_or_build_index
+from skillgraph.memory import ExampleMemory, MemoryRetriever
 from skillgraph.retrieval import SkillRetriever
 from skillgraph.segmentation import Segmenter
 
@@ -43,6 +44,7 @@ class SkillGraph:
     encoder: Encoder
     index: SkillIndex
     extractor: SkillExtractor
+    memory: ExampleMemory | None = None  # None when memory.enabled is false
 
     @classmethod
     def load(
@@ -58,9 +60,7 @@ class SkillGraph:
         index = load_or_build_index(
             taxonomy, encoder, settings.index, index_cache_dir(settings), progress
         )
-        retriever = SkillRetriever(index, settings.extraction.description_weight)
-        segmenter = Segmenter(settings.extraction.max_sentence_chars)
-        extractor = SkillExtractor(taxonomy, encoder, retriever, segmenter, settings.extraction)
+        graph = cls.assemble(settings, taxonomy, encoder, index)
         log.info(
             "loaded %s, %s, %d index rows in %.2f s",
             taxonomy.release.name,
@@ -68,7 +68,21 @@ class SkillGraph:
             len(index),
             time.perf_counter() - started,
         )
-        return cls(settings, taxonomy, encoder, index, extractor)
+        return graph
+
+    @classmethod
+    def assemble(
+        cls, settings: Settings, taxonomy: EscoTaxonomy, encoder: Encoder, index: SkillIndex
+    ) -> SkillGraph:
+        """The runtime around already loaded parts (e.g. to share them between settings)."""
+        retriever = SkillRetriever(index, settings.extraction.description_weight)
+        memory = None
+        if settings.memory.enabled:
+            memory = ExampleMemory.open(settings, taxonomy, encoder)
+            retriever = MemoryRetriever(retriever, memory, settings.memory)
+        segmenter = Segmenter(settings.extraction.max_sentence_chars)
+        extractor = SkillExtractor(taxonomy, encoder, retriever, segmenter, settings.extraction)
+        return cls(settings, taxonomy, encoder, index, extractor, memory)
 
     def describe(self) -> dict[str, object]:
         """What this runtime is made of (for /health and logs)."""
@@ -81,4 +95,5 @@ class SkillGraph:
             "index_rows": len(self.index),
             "skills": len(self.taxonomy.skills),
             "occupations": len(self.taxonomy.occupations),
+            "memory_examples": None if self.memory is None else len(self.memory),
         }
