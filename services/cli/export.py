@@ -199,6 +199,8 @@ def export_postings(
         f"{counts.rejected} rows rejected, {counts.warnings} warnings{where}",
         err=True,
     )
+    if counts.rejected and not counts.postings:
+        raise click.ClickException("nothing was exported: every row was rejected")
 
 
 @export_group.command("esco")

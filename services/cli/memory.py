@@ -114,6 +114,8 @@ def add_command(
         f"skill of {memory.taxonomy.release.name} -> {memory.store.path}",
         err=True,
     )
+    if summary.rejected and not summary.added and not summary.merged:
+        raise click.ClickException("nothing was stored: every usable record was rejected")
 
 
 @memory_group.command("seed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -92,6 +93,8 @@ def push_command(
         raise click.UsageError("give either INPUT or --esco")
     settings = context.settings
     started = time.perf_counter()
+    if input_path not in (None, "-") and not Path(input_path).is_file():
+        raise click.BadParameter(f"no such file: {input_path}", param_hint="INPUT")
     target = parse_graph_iri(graph) if graph else None
     try:
         items = _items(context, input_path, target, rdf_format, PostingOptions(**options))
@@ -126,6 +129,8 @@ def push_command(
         f"in {seconds:.1f} s{resumed}{issues}",
         err=True,
     )
+    if report.rejected and not report.chunks and not report.resumed_after:
+        raise click.ClickException("nothing was pushed: every row was rejected")
 
 
 def _items(

@@ -32,7 +32,7 @@ def query_command(
     \b
       skillgraph query 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }'
     """
-    text = _query_text(sparql)
+    text = _checked(_query_text(sparql))
     settings = context.settings
     try:
         with open_store(settings.store, settings.data_dir, store_url) as store:
@@ -52,6 +52,12 @@ def _query_text(argument: str) -> str:
         except OSError as exc:
             raise click.BadParameter(f"cannot read {argument[1:]}: {exc.strerror}") from None
     return argument
+
+
+def _checked(text: str) -> str:
+    if not text.strip():
+        raise click.BadParameter("the query is empty", param_hint="SPARQL")
+    return text
 
 
 def _print(result: QueryResult, output_format: str) -> None:

@@ -87,6 +87,8 @@ def _text(record: dict[str, Any], name: str, required: bool = True) -> str:
     value = record.get(name)
     if value is None and not required:
         return ""
+    if value is None:
+        raise ValueError(f"missing field {name!r}")
     if not isinstance(value, str):
         raise ValueError(f"field {name!r} must be a string")
     return value

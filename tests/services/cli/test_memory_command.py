@@ -129,3 +129,11 @@ def test_csv_and_parquet_outputs_keep_their_columns_with_evidence(memory_cli, tm
     (row,) = pq.read_table(table).to_pylist()
     assert [s["uri"] for s in row["skills"]] == [s["uri"] for s in skills]
     assert "evidence" not in row["skills"][0]
+
+
+def test_a_file_with_only_bad_records_fails(memory_cli, tmp_path):
+    broken = write(tmp_path / "train.csv", ",sentence,skills\n0,Broken list.,\"['SQL'\"\n")
+    result = memory_cli("memory", "add", broken)
+    assert result.exit_code == 1
+    assert "nothing was stored" in result.output
+    assert listed(memory_cli) == []

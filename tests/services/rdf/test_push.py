@@ -208,6 +208,22 @@ def test_bad_queries_are_refused_with_reasons(run_cli, clean_oxigraph: OxigraphS
     assert clean_oxigraph.count() == 0
 
 
+def test_empty_queries_missing_files_and_all_rejected_inputs_fail_clearly(
+    tmp_path: Path, run_cli
+) -> None:
+    empty = run_cli("query", "  ")
+    assert empty.exit_code == 2 and "the query is empty" in empty.output
+    missing = run_cli("push", str(tmp_path / "nowhere.jsonl"))
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    broken = write_jsonl(tmp_path / "broken.jsonl", [{"id": "a", "skills": []}], ("[1]",))
+    pushed = run_cli("push", str(broken), "--errors", str(tmp_path / "push-errors.jsonl"))
+    assert pushed.exit_code == 1 and "nothing was pushed" in pushed.output
+    reasons = (tmp_path / "push-errors.jsonl").read_text()
+    assert "missing field 'esco_version'" in reasons and "expected a JSON object" in reasons
+    exported = run_cli("export", "postings", str(broken), "-o", str(tmp_path / "out.nq"))
+    assert exported.exit_code == 1 and "nothing was exported" in exported.output
+
+
 def test_the_embedded_store_lock_keeps_readers_out_during_a_write(tmp_path: Path) -> None:
     writer = EmbeddedStore(tmp_path / "store", lease=3600)
     chunk = GraphChunk(
