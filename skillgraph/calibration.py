@@ -1,0 +1,207 @@
+"""Calibrated acceptance of extraction candidates: features -> probability -> accept or not.
+
+Each candidate (a skill proposed for a span or, failing any span, for a whole sentence) is
+described by a few numbers: how similar it is, by how much it beats the next candidate, how sure
+the span tagger is, whether a preferred or an alternative label matched, the skill's type and
+how generic it is. A logistic model per path (``span``, ``sentence``) turns them into a
+probability; candidates at or above ``threshold`` are accepted. The model is a small JSON file of
+coefficients fitted by ``training/calibration.py`` on annotated data that is not a test set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from skillgraph.index import TextKind
+
+PATHS = ("span", "sentence")
+REUSE_LEVELS = ("transversal", "cross-sector", "sector-specific", "occupation-specific")
+FEATURES = (
+    "score",
+    "rank",
+    "margin",
+    "gap_to_best",
+    "sentence_score",
+    "in_sentence",
+    "confidence",
+    "overlap",
+    "span_words",
+    "label_words",
+    "preferred_label",
+    "knowledge",
+    *(f"reuse_{level}" for level in REUSE_LEVELS),
+    "spans_in_sentence",
+)
+_WORD = re.compile(r"[a-z0-9+#]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "with",
+        "you",
+        "your",
+        "we",
+        "will",
+        "skills",
+        "skill",
+        "knowledge",
+        "ability",
+        "able",
+        "experience",
+        "work",
+        "working",
+    ]
+)
+
+
+class CalibrationError(ValueError):
+    """A calibration file is missing or malformed."""
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFacts:
+    """What is known about one candidate before it is accepted or not."""
+
+    path: str  # "span" or "sentence"
+    score: float  # cosine (as the retriever scores) of the query to the skill
+    rank: int  # 0-based among the query's candidates
+    margin: float  # score minus the next candidate's score
+    gap_to_best: float  # the query's best score minus this one's
+    sentence_score: float  # the skill's score for the whole sentence (see ``in_sentence``)
+    in_sentence: bool  # whether the skill is among the sentence's own candidates
+    confidence: float  # span tagger: the span's confidence, or the sentence's peak
+    query_text: str  # the span or sentence text
+    matched_text: str  # the ESCO label that matched
+    kind: TextKind
+    skill_type: str
+    reuse_level: str
+    spans_in_sentence: int
+
+    def vector(self) -> list[float]:
+        query = content_words(self.query_text)
+        label = content_words(self.matched_text)
+        overlap = len(query & label) / len(label) if label else 0.0
+        return [
+            self.score,
+            float(min(self.rank, 10)),
+            self.margin,
+            self.gap_to_best,
+            self.sentence_score,
+            float(self.in_sentence),
+            self.confidence,
+            overlap,
+            float(min(len(self.query_text.split()), 30)),
+            float(min(len(self.matched_text.split()), 10)),
+            float(self.kind == TextKind.PREFERRED),
+            float(self.skill_type == "knowledge"),
+            *(float(self.reuse_level == level) for level in REUSE_LEVELS),
+            float(min(self.spans_in_sentence, 10)),
+        ]
+
+
+def feature_matrix(facts: Sequence[CandidateFacts]) -> np.ndarray:
+    if not facts:
+        return np.zeros((0, len(FEATURES)), dtype=np.float64)
+    return np.array([f.vector() for f in facts], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """``sigmoid(((x - mean) / scale) @ weights + intercept)``."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    intercept: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        if not len(features):
+            return np.zeros(0)
+        z = ((features - self.mean) / self.scale) @ self.weights + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "weights": self.weights.round(6).tolist(),
+            "intercept": round(float(self.intercept), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, object]) -> LogisticModel:
+        arrays = [np.asarray(values[k], dtype=np.float64) for k in ("mean", "scale", "weights")]
+        if any(a.shape != (len(FEATURES),) for a in arrays):
+            raise CalibrationError(f"expected {len(FEATURES)} coefficients per array")
+        return cls(*arrays, float(values["intercept"]))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Calibrator:
+    """One logistic model per path and the probability from which a candidate is accepted."""
+
+    models: Mapping[str, LogisticModel]
+    threshold: float
+    details: Mapping[str, object]
+
+    def probabilities(self, facts: Sequence[CandidateFacts]) -> np.ndarray:
+        found = np.zeros(len(facts))
+        matrix = feature_matrix(facts)
+        for path, model in self.models.items():
+            chosen = [i for i, f in enumerate(facts) if f.path == path]
+            if chosen:
+                found[chosen] = model.probability(matrix[chosen])
+        return found
+
+    def to_json(self) -> str:
+        document = {
+            "features": list(FEATURES),
+            "threshold": round(self.threshold, 4),
+            "models": {path: m.to_dict() for path, m in self.models.items()},
+            **self.details,
+        }
+        return json.dumps(document, indent=2) + "\n"
+
+    @classmethod
+    def load(cls, path: Path) -> Calibrator:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CalibrationError(f"cannot read calibration {path}: {exc}") from None
+        if tuple(document.get("features", ())) != FEATURES:
+            raise CalibrationError(f"{path} was fitted on other features than this version's")
+        models = {p: LogisticModel.from_dict(m) for p, m in document["models"].items()}
+        if set(models) != set(PATHS):
+            raise CalibrationError(f"{path} must hold one model per path {PATHS}")
+        details = {
+            k: v for k, v in document.items() if k not in {"features", "threshold", "models"}
+        }
+        return cls(models, float(document["threshold"]), details)

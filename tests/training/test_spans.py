@@ -1,0 +1,70 @@
+"""Span training on the fixture sentences: labels per sub-word, a smoke run, export and ship."""
+
+from __future__ import annotations
+
+import pytest
+from transformers import AutoTokenizer
+
+from skillgraph.encoders import DEFAULT_MODEL, resolve_model
+from skillgraph.encoders.packed import PACKED_FILE
+from skillgraph.spans import SpanTagger
+from tests.conftest import FIXTURES
+from training.span_data import TaggedSentence, bio_spans, merge_layers, read_span_sets
+from training.span_export import export_span_model, ship_span_model
+from training.spans import IGNORE, SpanConfigError, encode_tagged, load_span_config, train_spans
+
+SMOKE = FIXTURES / "train" / "spans_smoke.toml"
+
+
+def test_bio_spans_and_layer_merging():
+    assert bio_spans(["O", "B", "I", "O", "I", "B", "B", "I"]) == [(1, 3), (4, 5), (5, 6), (6, 8)]
+    assert merge_layers([["B", "I", "O", "O"], ["O", "O", "B-knowledge", "I"]]) == (
+        "B",
+        "I",
+        "B",
+        "I",
+    )
+
+
+def test_reader_keeps_postings_and_spans():
+    sentences = read_span_sets(FIXTURES / "train" / "spans_small", ["tiny"], "train")
+    assert len(sentences) == 14
+    assert all(len(s.tokens) == len(s.tags) for s in sentences)
+    assert any(s.spans for s in sentences) and any(not s.spans for s in sentences)
+    assert all(s.source == "tiny" and s.posting >= 0 for s in sentences)
+
+
+def test_every_sub_word_of_a_span_is_inside_it(tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(str(resolve_model(DEFAULT_MODEL, tmp_path).torch_dir))
+    sentence = TaggedSentence(("Know", "C++", "well"), ("O", "B", "O"))
+    encoded = encode_tagged(tokenizer, sentence, 32)
+    pieces = tokenizer.convert_ids_to_tokens(encoded["input_ids"])
+    assert pieces == ["[CLS]", "know", "c", "+", "+", "well", "[SEP]"]
+    assert encoded["labels"] == [IGNORE, 0, 1, 2, 2, 0, IGNORE]
+
+
+def test_config_paths_resolve_and_unknown_settings_fail(tmp_path):
+    config = load_span_config(SMOKE)
+    assert config.data_root == (FIXTURES / "train" / "spans_small").resolve()
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\noutput_dir = "o"\ndata_root = "d"\nepoch = 1\n')
+    with pytest.raises(SpanConfigError, match="unknown settings"):
+        load_span_config(bad)
+
+
+def test_smoke_training_exports_a_tagger_that_runs(tmp_path):
+    config = load_span_config(SMOKE, {"output_dir": str(tmp_path / "run"), "max_steps": 3})
+    result = train_spans(config, tmp_path / "data")
+    assert result.steps == 3
+    assert set(result.dev["tiny"]) == {"strict", "loose"}
+    onnx_dir = export_span_model(result.model_dir, tmp_path / "onnx", "tiny-spans", {})
+    shipped = ship_span_model(onnx_dir, "tiny-spans", tmp_path / "shipped")
+    assert (shipped / PACKED_FILE).stat().st_size < (
+        onnx_dir / "model-fp32.onnx"
+    ).stat().st_size / 3
+    tagger = SpanTagger(shipped, tmp_path / "data", threads=1)
+    text = "Strong communication skills and experience with Python."
+    (tagged,) = tagger.tag([text])
+    assert 0.0 <= tagged.peak <= 1.0
+    for span in tagged.spans:
+        assert text[span.start : span.end] == span.text and 0 <= span.confidence <= 1

@@ -1,0 +1,144 @@
+"""The annotated sentences and ads that fit and check the extraction's calibration.
+
+Only material that is not a test set: HOUSE/TECH validation, SkillSkape train+dev, SkillSpan
+train. SkillSpan sentences without any skill or knowledge span are negatives (subsampled, since
+two thirds of SkillSpan's sentences have none).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from ontology import EscoTaxonomy
+from skillgraph import SkillGraph
+from skillgraph.calibration import Calibrator
+from skillgraph.config import Settings
+from skillgraph.extraction import SpanExtraction
+from skillgraph.spans import SpanTagger, span_model_dir
+from training.calibration import (
+    LabelledText,
+    choose_threshold,
+    collect_examples,
+    cross_fitted_best,
+    features_report,
+    fit_models,
+    sweep,
+)
+from training.evaluation import load_benchmark
+from training.postings import AssembledAd, assemble_ads, gold_set, read_postings
+from training.skillskape import read_skillskape
+from training.span_data import read_tagged
+
+log = logging.getLogger(__name__)
+
+VALIDATION = {"house": "house_validation.jsonl", "tech": "tech_validation.jsonl"}
+
+
+@dataclass(frozen=True)
+class CalibrationSources:
+    bench_dir: Path  # the sentence benchmarks (only the validation files are read)
+    skillskape: tuple[Path, ...]
+    skillspan_train: Path  # SkillSpan's own release (sources and both tag layers)
+    # Chosen on the cross-fitted validation ads (docs/benchmarks.md, "extraction"): real job-ad
+    # sentences count more than SkillSkape's synthetic ones.
+    validation_weight: float = 3.0
+    skillskape_weight: float = 0.25
+    negatives: int = 2000  # SkillSpan sentences without a span
+    skillskape_limit: int = 3000  # rows sampled (0: all)
+    seed: int = 13
+
+
+def labelled_sentences(sources: CalibrationSources, taxonomy: EscoTaxonomy) -> list[LabelledText]:
+    found = []
+    for name in VALIDATION.values():
+        for s in load_benchmark(sources.bench_dir / name, taxonomy, include_empty=True):
+            gold = gold_set(s, taxonomy)
+            found.append(LabelledText(s.sentence, gold, "validation", sources.validation_weight))
+    skillskape = [row for path in sources.skillskape for row in read_skillskape(path, taxonomy)]
+    rng = random.Random(sources.seed)
+    if sources.skillskape_limit and len(skillskape) > sources.skillskape_limit:
+        skillskape = rng.sample(skillskape, sources.skillskape_limit)
+    for row in skillskape:
+        gold = frozenset(row.skill_uris) | {f"label:{u}" for u in row.unmapped}
+        found.append(LabelledText(row.sentence, gold, "skillskape", sources.skillskape_weight))
+    empty = [s for s in read_tagged(sources.skillspan_train) if not s.spans]
+    for s in rng.sample(empty, min(sources.negatives, len(empty))):
+        found.append(LabelledText(" ".join(s.tokens), frozenset(), "skillspan-no-span"))
+    return found
+
+
+def validation_ads(sources: CalibrationSources, taxonomy: EscoTaxonomy) -> list[AssembledAd]:
+    """Ads from SkillSpan train postings with the validation sentences in them."""
+    postings = read_postings(sources.skillspan_train)
+    ads = []
+    for source, name in VALIDATION.items():
+        sentences = load_benchmark(sources.bench_dir / name, taxonomy, include_empty=True)
+        chosen = [p for p in postings if p[0].source == source]
+        ads += assemble_ads(chosen, sentences, taxonomy, f"{source}-validation")
+    return ads
+
+
+def span_extraction(graph: SkillGraph, settings: Settings, tagger: SpanTagger) -> SpanExtraction:
+    """Proposals only (no calibration yet), over ``graph``'s encoder and retriever."""
+    extractor = graph.extractor
+    extractor.enable_spans(
+        lambda rank: SpanExtraction(
+            graph.taxonomy, graph.encoder, extractor.retriever, tagger, None, rank, settings.spans
+        )
+    )
+    assert extractor.spans is not None
+    return extractor.spans
+
+
+def calibrate(
+    settings: Settings, sources: CalibrationSources, output: Path | None = None, l2: float = 1.0
+) -> Calibrator:
+    """Fit the calibration of ``settings.spans.model`` and write it beside the model (or to
+    ``output``)."""
+    graph = SkillGraph.load(settings.replace({"spans.model": ""}))
+    model_dir = span_model_dir(settings.spans.model)
+    tagger = SpanTagger(model_dir, settings.data_dir, settings.spans.threads)
+    extraction = span_extraction(graph, settings, tagger)
+    sentences = labelled_sentences(sources, graph.taxonomy)
+    examples = collect_examples(extraction, sentences)
+    ads = validation_ads(sources, graph.taxonomy)
+    best = cross_fitted_best(
+        extraction, graph.extractor.segmenter, examples, ads, 2, sources.seed, l2
+    )
+    rows = sweep(best, [ad.gold for ad in ads], settings.extraction.max_skills)
+    threshold, precision, recall, f1 = choose_threshold(rows)
+    log.info(
+        "threshold %.2f: P %.3f R %.3f F1 %.3f (cross-fitted)", threshold, precision, recall, f1
+    )
+    models = fit_models(examples, l2=l2)
+    details = {
+        "span_model": tagger.name,
+        "encoder": graph.encoder.name,
+        "esco_version": graph.taxonomy.release.version,
+        "weights_by_source": {
+            "validation": sources.validation_weight,
+            "skillskape": sources.skillskape_weight,
+            "skillspan-no-span": 1.0,
+        },
+        "examples": {
+            source: sum(1 for s in sentences if s.source == source)
+            for source in sorted({s.source for s in sentences})
+        },
+        "validation_ads": {
+            "ads": len(ads),
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "note": "posting level, cross-fitted (2 folds by ad), threshold chosen on these",
+        },
+        "weights": features_report(models),
+    }
+    calibrator = Calibrator(models, threshold, details)
+    target = output or model_dir / "calibration.json"
+    target.write_text(calibrator.to_json(), encoding="utf-8")
+    log.info("calibration written to %s: %s", target, json.dumps(details["validation_ads"]))
+    return calibrator
