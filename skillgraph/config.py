@@ -86,6 +86,21 @@ class ExtractionSettings:
 
 
 @dataclass(frozen=True)
+class SpanSettings:
+    # The default extraction mode (no top_k, no min_score): skill spans, linked to ESCO and
+    # accepted by a calibrated model (docs/benchmarks.md, "extraction"). An empty model falls
+    # back to the cosine threshold extraction.min_score.
+    model: str = "skillgraph-minilm-spans"  # a shipped span model or a model directory
+    calibration: str = ""  # a calibration JSON; "" for the one shipped with the span model
+    threshold: float = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
+    candidates_per_span: int = 3
+    candidates_per_sentence: int = 3  # sentences with no span
+    # A sentence with spans may imply more: its own best candidates are proposed too.
+    candidates_per_span_sentence: int = 2
+    threads: int = 0  # 0: one per core
+
+
+@dataclass(frozen=True)
 class ApiSettings:
     host: str = "127.0.0.1"
     port: int = 8000
@@ -168,6 +183,7 @@ class Settings:
     encoder: EncoderSettings = field(default_factory=EncoderSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    spans: SpanSettings = field(default_factory=SpanSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     rdf: RdfSettings = field(default_factory=RdfSettings)
     store: StoreSettings = field(default_factory=StoreSettings)

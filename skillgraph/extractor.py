@@ -5,8 +5,9 @@ Two modes, chosen by the parameters:
 * ranking (``top_k`` given, no ``min_score``): exactly the ``top_k`` best skills of the text;
 * threshold (``min_score`` given): skills scoring at least ``min_score``, at most ``top_k``
   (default ``settings.top_k``);
-* neither given: the default extraction mode, a threshold of ``settings.min_score`` (chosen on
-  the validation sets) and at most ``settings.max_skills`` skills.
+* neither given: the default extraction mode (:mod:`skillgraph.extraction`): skill spans linked
+  to ESCO and accepted by a calibrated model, at most ``settings.max_skills`` skills; without a
+  span model, a threshold of ``settings.min_score`` (chosen on the validation sets).
 
 Each sentence is queried whole and through its phrases (see :mod:`skillgraph.phrases`). A skill
 found in several sentences appears once, with its best score and that sentence as evidence.
@@ -14,7 +15,7 @@ found in several sentences appears once, with its best score and that sentence a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +24,7 @@ from ontology import EscoTaxonomy, Skill
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import InputError, TextTooLongError
+from skillgraph.extraction import Accepted, SentenceRanker, SpanExtraction
 from skillgraph.memory import MemoryRetriever, SupportedCandidate
 from skillgraph.phrases import phrases
 from skillgraph.records import Evidence, SkillMatch
@@ -59,6 +61,11 @@ class SkillExtractor:
         self.retriever = retriever
         self.segmenter = segmenter
         self.settings = settings
+        self.spans: SpanExtraction | None = None
+
+    def enable_spans(self, factory: Callable[[SentenceRanker], SpanExtraction]) -> None:
+        """Make the default mode span extraction; ``factory`` gets this extractor's ranker."""
+        self.spans = factory(self._sentence_candidates)
 
     @property
     def esco_version(self) -> str:
@@ -97,6 +104,9 @@ class SkillExtractor:
         for text in texts:
             self.check_text(text)
         per_text = list(self.segmenter.split_many(texts))
+        if self.spans is not None and top_k is None and min_score is None:
+            found = self.spans.extract_sentences(per_text, selection.top_k)
+            return [[self._accepted_match(a) for a in accepted] for accepted in found]
         sentences = [s for text_sentences in per_text for s in text_sentences]
         candidates = self._sentence_candidates(sentences, selection.top_k, selection.min_score)
         results = []
@@ -148,6 +158,25 @@ class SkillExtractor:
                 if candidate.skill_uri not in held or score > held[candidate.skill_uri].score:
                     held[candidate.skill_uri] = replace(candidate, score=score)
         return [sorted(b.values(), key=lambda c: -c.score)[:top_k] for b in best]
+
+    def _accepted_match(self, accepted: Accepted) -> SkillMatch:
+        proposal = accepted.proposal
+        skill = self.taxonomy.skill(proposal.candidate.skill_uri)
+        sentence = proposal.sentence
+        return SkillMatch(
+            uri=skill.uri,
+            label=skill_label(skill),
+            score=proposal.candidate.score,
+            skill_type=skill.skill_type,
+            sentence=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            evidence=_evidence(proposal.candidate),
+            probability=accepted.probability,
+            span_text=proposal.text,
+            span_start=proposal.start,
+            span_end=proposal.end,
+        )
 
     def _merge(
         self,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# SkillMatch fields that only the extraction mode fills (see SkillMatch.to_dict).
+EXTRACTION_FIELDS = ("probability", "span_text", "span_start", "span_end")
 # Finer than any model score is meaningful, and it keeps outputs stable across platforms.
 SCORE_DECIMALS = 6
 
@@ -37,6 +39,13 @@ class SkillMatch:
     start: int  # character offsets of ``sentence`` in the input text
     end: int
     evidence: tuple[Evidence, ...] = ()  # stored examples that raised the score, if any
+    # Extraction mode only (None when ranking): the calibrated probability that the text asks
+    # for the skill, and the span that evidences it (offsets in the input text). A skill implied
+    # by a sentence with no skill span has the whole sentence as its span.
+    probability: float | None = None
+    span_text: str | None = None
+    span_start: int | None = None
+    span_end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         found = {
@@ -48,6 +57,12 @@ class SkillMatch:
             "start": self.start,
             "end": self.end,
         }
+        # Extraction mode only, so that ranking outputs keep their exact shape.
+        if self.probability is not None:
+            found["probability"] = round(self.probability, SCORE_DECIMALS)
+            found["span_text"] = self.span_text
+            found["span_start"] = self.span_start
+            found["span_end"] = self.span_end
         # Only when there is some, so that outputs without a memory keep their exact shape.
         if self.evidence:
             found["evidence"] = [e.to_dict() for e in self.evidence]

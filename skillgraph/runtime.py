@@ -15,6 +15,7 @@ from pathlib import Path
 from ontology import EscoTaxonomy, find_snapshot, read_snapshot
 from skillgraph.config import Settings
 from skillgraph.encoders import Encoder, load_encoder
+from skillgraph.extraction import SpanExtraction, load_span_parts
 from skillgraph.extractor import SkillExtractor
 from skillgraph.index import SkillIndex, load_or_build_index
 from skillgraph.memory import ExampleMemory, MemoryRetriever
@@ -82,6 +83,13 @@ class SkillGraph:
             retriever = MemoryRetriever(retriever, memory, settings.memory)
         segmenter = Segmenter(settings.extraction.max_sentence_chars)
         extractor = SkillExtractor(taxonomy, encoder, retriever, segmenter, settings.extraction)
+        if settings.spans.model:
+            tagger, calibrator = load_span_parts(settings)
+            extractor.enable_spans(
+                lambda rank: SpanExtraction(
+                    taxonomy, encoder, retriever, tagger, calibrator, rank, settings.spans
+                )
+            )
         return cls(settings, taxonomy, encoder, index, extractor, memory)
 
     def describe(self) -> dict[str, object]:

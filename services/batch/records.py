@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from skillgraph.records import SkillMatch
+from skillgraph.records import EXTRACTION_FIELDS, SkillMatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +34,12 @@ class RowError:
         return {"row": self.row_number, "line": self.line, "id": self.id, "reason": self.reason}
 
 
-# The flat columns of a skill; its evidence (a list) appears in JSON output only.
+# The flat columns of a skill; its evidence (a list) and the extraction mode's probability and
+# span appear in JSON output only.
 SKILL_FIELDS: tuple[str, ...] = tuple(
-    field.name for field in fields(SkillMatch) if field.name != "evidence"
+    field.name
+    for field in fields(SkillMatch)
+    if field.name != "evidence" and field.name not in EXTRACTION_FIELDS
 )
 
 

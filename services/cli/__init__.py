@@ -20,6 +20,7 @@ from services.cli.procedure import procedure_group
 from services.cli.push import push_command
 from services.cli.query import query_command
 from services.cli.serve import serve_command
+from services.cli.spans import calibrate_command, train_spans_command
 from services.cli.train import ship_model_command, train_command
 from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
@@ -90,6 +91,7 @@ def main(ctx: click.Context, config, data_dir, settings, verbose, quiet) -> None
 
 
 for command in (
+    calibrate_command,
     eval_command,
     esco_group,
     export_group,
@@ -104,5 +106,6 @@ for command in (
     setup_command,
     ship_model_command,
     train_command,
+    train_spans_command,
 ):
     main.add_command(command)

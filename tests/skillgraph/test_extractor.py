@@ -1,6 +1,6 @@
 import pytest
 
-from skillgraph import InputError, TextTooLongError
+from skillgraph import InputError, SkillGraph, TextTooLongError
 
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
@@ -73,10 +73,24 @@ def test_min_score_zero_gives_exactly_the_default_top_k(extractor):
     assert len(matches) == extractor.settings.top_k
 
 
-def test_default_mode_applies_the_configured_threshold(extractor):
+def test_default_mode_accepts_calibrated_span_candidates(extractor):
+    matches = extractor.extract(AD)
+    assert PYTHON in {m.uri for m in matches}, "the ad names Python explicitly"
+    assert all(m.probability >= extractor.spans.threshold for m in matches)
+    assert all(AD[m.span_start : m.span_end] == m.span_text for m in matches)
+    assert len(matches) <= extractor.settings.max_skills
+
+
+def test_without_a_span_model_the_default_mode_is_the_cosine_threshold(small_graph):
+    settings = small_graph.settings.replace({"spans.model": ""})
+    graph = SkillGraph.assemble(
+        settings, small_graph.taxonomy, small_graph.encoder, small_graph.index
+    )
+    extractor = graph.extractor
+    assert extractor.spans is None
     matches = extractor.extract(AD)
     assert matches, "the ad names Python explicitly"
-    assert all(m.score >= extractor.settings.min_score for m in matches)
+    assert all(m.score >= extractor.settings.min_score and m.probability is None for m in matches)
     assert len(matches) <= extractor.settings.max_skills
 
 
