@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/procedure.py
 	$(BIN)/python benchmarks/rdf.py
+	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/training.py runs/ablation-*
 
 ## snapshot: rebuild the shipped ESCO snapshot from the official CSV export

@@ -40,7 +40,12 @@ def test_extract_threshold_and_default_modes(api_url, http):
     assert len(ranked["skills"]) == 10  # min_score 0: exactly the default top_k
     default = http.post(f"{api_url}/v1/extract", json={"text": text}).json()
     assert default["skills"], "installing pipework is an ESCO skill"
-    assert all(s["score"] >= 0.5 for s in default["skills"])
+    for skill in default["skills"]:
+        # The extraction mode: a calibrated probability and the evidence span in the input text.
+        assert 0 < skill["probability"] <= 1
+        assert text[skill["span_start"] : skill["span_end"]] == skill["span_text"]
+        assert "coffee" not in skill["span_text"]
+    assert "probability" not in ranked["skills"][0]
 
 
 def test_skill_lookup_and_search(api_url, http):
