@@ -14,18 +14,19 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.report import BENCH_DIR, table, write_section
-from skillgraph import SkillGraph, load_settings, load_taxonomy
-from skillgraph.config import EncoderSettings, ExtractionSettings
+from skillgraph import load_settings, load_taxonomy
+from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import BASE_MODEL, load_encoder, shipped_models
-from skillgraph.encoders.torch_encoder import TorchEncoder
 from skillgraph.extractor import SkillExtractor
-from skillgraph.index import build_index_in_memory
+from skillgraph.index import build_index_in_memory, load_or_build_index
 from skillgraph.retrieval import SkillRetriever
+from skillgraph.runtime import index_cache_dir
 from skillgraph.segmentation import Segmenter
 from training.evaluation import evaluate_ranking, load_benchmark
 
@@ -37,8 +38,8 @@ SETS = {
 log = logging.getLogger("training-benchmark")
 
 
-def score(encoder, taxonomy) -> list[float]:
-    index = build_index_in_memory(taxonomy, encoder)
+def score(encoder, taxonomy, index=None) -> list[float]:
+    index = index or build_index_in_memory(taxonomy, encoder)
     extractor = SkillExtractor(
         taxonomy, encoder, SkillRetriever(index), Segmenter(), ExtractionSettings()
     )
@@ -58,9 +59,13 @@ def score(encoder, taxonomy) -> list[float]:
 def run_label(run: Path) -> str:
     summary = json.loads((run / "summary.json").read_text())
     config = summary["config"]
+    steps = summary["epochs"][-1]["steps"] if summary["epochs"] else 0
+    negatives = config["negatives"]
+    if negatives != "in-batch":
+        negatives += f" x{config['negative_count']}"
     return (
-        f"{config['name']}: negatives {config['negatives']} x{config['negative_count']}, "
-        f"{len(summary['epochs'])} epoch(s), {summary['pairs']} pairs"
+        f"{config['name']}: negatives {negatives}, {steps} steps of "
+        f"{config['batch_size']}, {summary['pairs']} pairs"
     )
 
 
@@ -73,11 +78,17 @@ def main() -> None:
     taxonomy = load_taxonomy(settings)
     header = ["model"] + [f"{s} {m}" for s in SETS for m in ("RP@5", "RP@10", "MRR")]
 
-    base = load_encoder(EncoderSettings(backend="torch", model=BASE_MODEL), settings.data_dir)
-    rows = [[f"{BASE_MODEL} zero-shot", *score(base, taxonomy)]]
+    # Every model as the product runs it (ONNX, its index cached in the data dir, so a re-run
+    # only scores), with the plain retriever: no example memory, no span model.
+    def scored(model: str, precision: str = "fp32") -> list[float]:
+        encoder_settings = replace(settings.encoder, model=model, precision=precision)
+        encoder = load_encoder(encoder_settings, settings.data_dir)
+        index = load_or_build_index(taxonomy, encoder, settings.index, index_cache_dir(settings))
+        return score(encoder, taxonomy, index)
+
+    rows = [[f"{BASE_MODEL} zero-shot", *scored(BASE_MODEL)]]
     for run in args.runs:
-        encoder = TorchEncoder.load(run / "model", run.name)
-        rows.append([run_label(run), *score(encoder, taxonomy)])
+        rows.append([run_label(run), *scored(str(run / "model"))])
     body = (
         "## Encoder training: negative sampling ablation\n\nRP in %, product ranking path "
         "(sentence + phrase queries, preferred + alt labels). Validation sets steer "
@@ -87,9 +98,7 @@ def main() -> None:
     precision_rows = []
     for model in shipped_models():
         for precision in ("fp32", "int8"):
-            overrides = {"encoder.model": model, "encoder.precision": precision}
-            graph = SkillGraph.load(settings.replace(overrides), taxonomy=taxonomy)
-            precision_rows.append([f"{model} ONNX {precision}", *score(graph.encoder, taxonomy)])
+            precision_rows.append([f"{model} ONNX {precision}", *scored(model, precision)])
     if precision_rows:
         body += (
             "\n\n### Shipped model: ONNX fp32 vs int8\n\nThe shipped file stores int8 "

@@ -13,7 +13,7 @@ import pytest
 
 from ontology import EscoTaxonomy, load_esco_csv
 from skillgraph import Settings, SkillGraph, load_settings
-from skillgraph.encoders import DEFAULT_MODEL, onnx_dir_for, resolve_model
+from skillgraph.encoders import BASE_MODEL, onnx_dir_for, resolve_model
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ESCO_SMALL_DIR = FIXTURES / "esco_small" / "v1.2.0"
@@ -39,8 +39,8 @@ def model_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from training.onnx_export import export_onnx
 
     data_dir = tmp_path_factory.mktemp("data")
-    source = resolve_model(DEFAULT_MODEL, data_dir)
-    export_onnx(source.torch_dir, onnx_dir_for(DEFAULT_MODEL, data_dir), DEFAULT_MODEL)
+    source = resolve_model(BASE_MODEL, data_dir)
+    export_onnx(source.torch_dir, onnx_dir_for(BASE_MODEL, data_dir), BASE_MODEL)
     return data_dir
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from skillgraph.config import EncoderSettings
 from skillgraph.encoders import (
-    DEFAULT_MODEL,
+    BASE_MODEL,
     EncoderError,
     load_encoder,
     onnx_dir_for,
@@ -28,20 +28,24 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def torch_vectors(model_data_dir: Path) -> np.ndarray:
-    encoder = load_encoder(EncoderSettings(backend="torch"), model_data_dir)
+    encoder = load_encoder(EncoderSettings(model=BASE_MODEL, backend="torch"), model_data_dir)
     return encoder.encode(TEXTS)
 
 
 @pytest.mark.parametrize(("precision", "floor"), [("fp32", 0.999), ("int8", 0.97)])
 def test_onnx_matches_torch(model_data_dir, torch_vectors, precision, floor):
-    encoder = load_encoder(EncoderSettings(backend="onnx", precision=precision), model_data_dir)
+    encoder = load_encoder(
+        EncoderSettings(model=BASE_MODEL, backend="onnx", precision=precision), model_data_dir
+    )
     vectors = encoder.encode(TEXTS)
     cosines = np.sum(vectors * torch_vectors, axis=1)
     assert cosines.min() >= floor, cosines
 
 
 def test_vectors_are_unit_length_and_in_input_order(model_data_dir):
-    encoder = load_encoder(EncoderSettings(backend="onnx", batch_size=2), model_data_dir)
+    encoder = load_encoder(
+        EncoderSettings(model=BASE_MODEL, backend="onnx", batch_size=2), model_data_dir
+    )
     vectors = encoder.encode(TEXTS)
     assert vectors.shape == (len(TEXTS), encoder.dimension) == (len(TEXTS), 384)
     assert vectors.dtype == np.float32
@@ -53,28 +57,30 @@ def test_vectors_are_unit_length_and_in_input_order(model_data_dir):
 
 
 def test_names_and_fingerprints_key_the_weights(model_data_dir):
-    fp32 = load_encoder(EncoderSettings(backend="onnx", precision="fp32"), model_data_dir)
-    int8 = load_encoder(EncoderSettings(backend="onnx", precision="int8"), model_data_dir)
-    assert fp32.name == f"onnx-fp32:{DEFAULT_MODEL}"
-    assert int8.name == f"onnx-int8:{DEFAULT_MODEL}"
-    assert fp32.fingerprint != int8.fingerprint
-    manifest = json.loads(
-        (onnx_dir_for(DEFAULT_MODEL, model_data_dir) / "manifest.json").read_text()
+    fp32 = load_encoder(
+        EncoderSettings(model=BASE_MODEL, backend="onnx", precision="fp32"), model_data_dir
     )
+    int8 = load_encoder(
+        EncoderSettings(model=BASE_MODEL, backend="onnx", precision="int8"), model_data_dir
+    )
+    assert fp32.name == f"onnx-fp32:{BASE_MODEL}"
+    assert int8.name == f"onnx-int8:{BASE_MODEL}"
+    assert fp32.fingerprint != int8.fingerprint
+    manifest = json.loads((onnx_dir_for(BASE_MODEL, model_data_dir) / "manifest.json").read_text())
     assert manifest["files"]["model-int8.onnx"] == int8.fingerprint
     assert manifest["dimension"] == 384
 
 
 def test_missing_onnx_export_says_how_to_make_it(tmp_path):
     with pytest.raises(EncoderError, match="skillgraph export-onnx"):
-        load_encoder(EncoderSettings(backend="onnx"), tmp_path)
+        load_encoder(EncoderSettings(model=BASE_MODEL, backend="onnx"), tmp_path)
 
 
 def test_unknown_backend_precision_and_model_are_rejected(model_data_dir, tmp_path):
     with pytest.raises(EncoderError, match="unknown encoder backend 'tensorflow'"):
-        load_encoder(EncoderSettings(backend="tensorflow"), model_data_dir)
+        load_encoder(EncoderSettings(model=BASE_MODEL, backend="tensorflow"), model_data_dir)
     with pytest.raises(EncoderError, match="unknown ONNX precision 'fp16'"):
-        load_encoder(EncoderSettings(precision="fp16"), model_data_dir)
+        load_encoder(EncoderSettings(model=BASE_MODEL, precision="fp16"), model_data_dir)
     with pytest.raises(EncoderError, match="not a registered model"):
         resolve_model("no-such-model", model_data_dir)
     (tmp_path / "empty-model").mkdir()
@@ -83,7 +89,7 @@ def test_unknown_backend_precision_and_model_are_rejected(model_data_dir, tmp_pa
 
 
 def test_a_model_directory_resolves_to_its_onnx_export(model_data_dir):
-    onnx_dir = onnx_dir_for(DEFAULT_MODEL, model_data_dir)
+    onnx_dir = onnx_dir_for(BASE_MODEL, model_data_dir)
     source = resolve_model(str(onnx_dir), model_data_dir)
     assert source.onnx_dir == onnx_dir
     assert source.torch_dir is None

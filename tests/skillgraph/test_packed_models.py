@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from skillgraph.config import EncoderSettings
-from skillgraph.encoders import DEFAULT_MODEL, load_encoder, onnx_dir_for
+from skillgraph.encoders import BASE_MODEL, load_encoder, onnx_dir_for
 from skillgraph.encoders.onnx_encoder import OnnxEncoder
 from skillgraph.encoders.onnx_files import read_manifest
 from skillgraph.encoders.packed import PACKED_FILE, expand_packed, is_expansion_of
@@ -15,7 +15,7 @@ TEXTS = ["Experience with Python and PostgreSQL.", "install pipework", "manage s
 
 
 def test_packed_model_is_small_and_expands_to_the_same_encoder(tmp_path, model_data_dir):
-    export = onnx_dir_for(DEFAULT_MODEL, model_data_dir)
+    export = onnx_dir_for(BASE_MODEL, model_data_dir)
     shipped = ship_model(export, "packed-minilm", {"note": "test"}, target_root=tmp_path)
     packed_size = (shipped / PACKED_FILE).stat().st_size
     assert packed_size < 0.3 * (export / "model-fp32.onnx").stat().st_size
@@ -24,7 +24,7 @@ def test_packed_model_is_small_and_expands_to_the_same_encoder(tmp_path, model_d
     expanded = tmp_path / "expanded"
     expand_packed(shipped, expanded)
     assert is_expansion_of(read_manifest(expanded), shipped)
-    original = load_encoder(EncoderSettings(precision="fp32"), model_data_dir)
+    original = load_encoder(EncoderSettings(model=BASE_MODEL, precision="fp32"), model_data_dir)
     restored = OnnxEncoder(expanded, "packed-minilm", precision="fp32")
     cosines = np.sum(original.encode(TEXTS) * restored.encode(TEXTS), axis=1)
     assert cosines.min() >= 0.999
@@ -33,7 +33,7 @@ def test_packed_model_is_small_and_expands_to_the_same_encoder(tmp_path, model_d
 
 
 def test_a_new_packed_model_invalidates_the_old_expansion(tmp_path, model_data_dir):
-    export = onnx_dir_for(DEFAULT_MODEL, model_data_dir)
+    export = onnx_dir_for(BASE_MODEL, model_data_dir)
     first = ship_model(export, "m", target_root=tmp_path / "a")
     expand_packed(first, tmp_path / "expanded")
     manifest = read_manifest(first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from transformers import AutoTokenizer
 
-from skillgraph.encoders import DEFAULT_MODEL, resolve_model
+from skillgraph.encoders import BASE_MODEL, resolve_model
 from skillgraph.encoders.packed import PACKED_FILE
 from skillgraph.spans import SpanTagger
 from tests.conftest import FIXTURES
@@ -35,7 +35,7 @@ def test_reader_keeps_postings_and_spans():
 
 
 def test_every_sub_word_of_a_span_is_inside_it(tmp_path):
-    tokenizer = AutoTokenizer.from_pretrained(str(resolve_model(DEFAULT_MODEL, tmp_path).torch_dir))
+    tokenizer = AutoTokenizer.from_pretrained(str(resolve_model(BASE_MODEL, tmp_path).torch_dir))
     sentence = TaggedSentence(("Know", "C++", "well"), ("O", "B", "O"))
     encoded = encode_tagged(tokenizer, sentence, 32)
     pieces = tokenizer.convert_ids_to_tokens(encoded["input_ids"])

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer
 
-from skillgraph.encoders import DEFAULT_MODEL, resolve_model
+from skillgraph.encoders import BASE_MODEL, resolve_model
 from skillgraph.spans import decode_spans
 from skillgraph.spans.labels import BEGIN, INSIDE, OUTSIDE
 
 
 @pytest.fixture(scope="module")
 def tokenizer(tmp_path_factory):
-    torch_dir = resolve_model(DEFAULT_MODEL, tmp_path_factory.mktemp("d")).torch_dir
+    torch_dir = resolve_model(BASE_MODEL, tmp_path_factory.mktemp("d")).torch_dir
     return Tokenizer.from_file(str(torch_dir / "tokenizer.json"))
 
 
