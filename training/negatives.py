@@ -7,7 +7,7 @@ negatives come for free from the loss; these add harder ones:
   different in meaning: the strategy that helped most in Decorte 2022);
 * ``hard``: the skills the current model ranks highest for the text that are not gold (mined
   with a faiss index over skill labels);
-* ``combined``: one of each, alternating.
+* ``combined``: one of each, alternating (with one negative per text: either, by a seeded coin).
 
 Gold skills of the text, and skills sharing a label with a gold skill, are never negatives.
 """
@@ -80,8 +80,13 @@ class NegativeSampler:
             return []
         blocked = self._blocked(text)
         picks: list[str] = []
+        # combined: which kind comes first is a seeded coin, so one negative per text still
+        # mixes both kinds over the epoch
+        first = self._random.randrange(2) if self.strategy == "combined" else 0
         for turn in range(self.count):
-            use_hard = self.strategy == "hard" or (self.strategy == "combined" and turn % 2 == 0)
+            use_hard = self.strategy == "hard" or (
+                self.strategy == "combined" and (turn + first) % 2 == 0
+            )
             pool = self._hard.get(text, []) if use_hard else self._siblings(text)
             choices = [u for u in pool if u not in blocked and u not in picks]
             if use_hard:

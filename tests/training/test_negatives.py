@@ -1,7 +1,7 @@
 import pytest
 
 from skillgraph.config import EncoderSettings
-from skillgraph.encoders import load_encoder
+from skillgraph.encoders import BASE_MODEL, load_encoder
 from training.negatives import NegativeSampler
 
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -30,7 +30,7 @@ def test_in_batch_adds_nothing(small_taxonomy):
 
 
 def test_hard_negatives_are_near_misses_of_the_current_model(small_taxonomy, model_data_dir):
-    encoder = load_encoder(EncoderSettings(), model_data_dir)
+    encoder = load_encoder(EncoderSettings(model=BASE_MODEL), model_data_dir)
     sampler = NegativeSampler("hard", small_taxonomy, GOLD, count=1, seed=0)
     assert sampler.needs_mining
     sampler.mine(encoder, list(GOLD), depth=5)
@@ -43,12 +43,23 @@ def test_hard_negatives_are_near_misses_of_the_current_model(small_taxonomy, mod
 
 
 def test_combined_alternates_hard_and_siblings(small_taxonomy, model_data_dir):
-    encoder = load_encoder(EncoderSettings(), model_data_dir)
+    encoder = load_encoder(EncoderSettings(model=BASE_MODEL), model_data_dir)
     sampler = NegativeSampler("combined", small_taxonomy, GOLD, count=2, seed=0)
     sampler.mine(encoder, list(GOLD), depth=5)
     picks = sampler.negatives("write SQL queries")
     assert len(picks) == 2 and SQL not in picks
-    assert picks[1] in small_taxonomy.siblings(SQL)
+    siblings = set(small_taxonomy.siblings(SQL))
+    assert len(siblings.intersection(picks)) >= 1
+
+
+def test_combined_with_one_negative_mixes_both_kinds(small_taxonomy, model_data_dir):
+    encoder = load_encoder(EncoderSettings(model=BASE_MODEL), model_data_dir)
+    sampler = NegativeSampler("combined", small_taxonomy, GOLD, count=1, seed=0)
+    sampler.mine(encoder, list(GOLD), depth=5)
+    siblings = set(small_taxonomy.siblings(SQL))
+    picks = [sampler.negatives("write SQL queries")[0] for _ in range(20)]
+    assert siblings.intersection(picks)  # sibling turns
+    assert set(picks) - siblings  # hard turns: mined skills outside the group
 
 
 def test_unknown_strategy(small_taxonomy):
