@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.report import BENCH_DIR, table, write_section
+from benchmarks.report import BENCH_DIR, commit, table, write_section
 from skillgraph import load_settings, load_taxonomy
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import BASE_MODEL, load_encoder, shipped_models
@@ -35,6 +35,7 @@ SETS = {
     "HOUSE val": "house_validation.jsonl",
     "TECH val": "tech_validation.jsonl",
 }
+RESULTS = Path(__file__).resolve().parent / "results" / "training.json"
 log = logging.getLogger("training-benchmark")
 
 
@@ -72,39 +73,51 @@ def run_label(run: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("runs", nargs="*", type=Path, help="run directories (with model/)")
+    parser.add_argument(
+        "--forget", action="store_true", help="drop the rows kept from earlier measurements"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = load_settings()
     taxonomy = load_taxonomy(settings)
-    header = ["model"] + [f"{s} {m}" for s in SETS for m in ("RP@5", "RP@10", "MRR")]
+    header = ["model", *(f"{s} {m}" for s in SETS for m in ("RP@5", "RP@10", "MRR")), "commit"]
 
     # Every model as the product runs it (ONNX, its index cached in the data dir, so a re-run
     # only scores), with the plain retriever: no example memory, no span model.
-    def scored(model: str, precision: str = "fp32") -> list[float]:
+    def scored(model: str, precision: str = "fp32") -> list[object]:
         encoder_settings = replace(settings.encoder, model=model, precision=precision)
         encoder = load_encoder(encoder_settings, settings.data_dir)
         index = load_or_build_index(taxonomy, encoder, settings.index, index_cache_dir(settings))
-        return score(encoder, taxonomy, index)
+        return [*score(encoder, taxonomy, index), commit()]
 
-    rows = [[f"{BASE_MODEL} zero-shot", *scored(BASE_MODEL)]]
-    for run in args.runs:
-        rows.append([run_label(run), *scored(str(run / "model"))])
+    # A 150-step run costs a quarter of an hour of CPU: rows of runs not given this time are
+    # kept from their last measurement, with the commit they were measured at.
+    kept = {} if args.forget or not RESULTS.is_file() else json.loads(RESULTS.read_text())
+    base = [f"{BASE_MODEL} zero-shot", *scored(BASE_MODEL)]
+    runs = kept.get("runs", {}) | {run_label(run): scored(str(run / "model")) for run in args.runs}
     body = (
         "## Encoder training: negative sampling ablation\n\nRP in %, product ranking path "
-        "(sentence + phrase queries, preferred + alt labels). Validation sets steer "
-        "training; HOUSE test is only measured here.\n\n" + table(header, rows)
+        "(sentence + phrase queries, preferred + alt labels, ONNX fp32). Validation sets steer "
+        "training; HOUSE test is only measured here. Rows of runs not re-scored keep the "
+        "figures of the commit named (`benchmarks/results/training.json`).\n\n"
+        + table(header, [base, *([k, *v] for k, v in sorted(runs.items()))])
     )
 
-    precision_rows = []
-    for model in shipped_models():
-        for precision in ("fp32", "int8"):
-            precision_rows.append([f"{model} ONNX {precision}", *scored(model, precision)])
-    if precision_rows:
+    shipped = {
+        f"{model} ONNX {precision}": scored(model, precision)
+        for model in shipped_models()
+        for precision in ("fp32", "int8")
+    }
+    if shipped:
         body += (
-            "\n\n### Shipped model: ONNX fp32 vs int8\n\nThe shipped file stores int8 "
-            "weights; `skillgraph setup` expands it into fp32 (the default runtime) and "
-            "dynamic int8.\n\n" + table(header, precision_rows)
+            "\n\n### Shipped model: int8 weights, fp32 and int8 compute\n\nThe shipped file "
+            "stores int8 weights (per output channel); `skillgraph setup` expands it into fp32 "
+            "compute (the default runtime) and dynamic int8 (weights and activations). Compare "
+            "with the run it was packed from above.\n\n"
+            + table(header, [[k, *v] for k, v in shipped.items()])
         )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"runs": runs, "shipped": shipped}, indent=1) + "\n")
     write_section(
         "training", "python benchmarks/training.py " + " ".join(map(str, args.runs)), body
     )
