@@ -52,7 +52,7 @@ class EscoSettings:
 @dataclass(frozen=True)
 class EncoderSettings:
     backend: str = "onnx"  # "onnx" or "torch"
-    model: str = "all-MiniLM-L6-v2"  # a registered model name or a model directory
+    model: str = "skillgraph-minilm-esco"  # a registered or shipped model name, or a directory
     # ONNX only: "fp32" or "int8". int8 is ~1.7x faster but quantises activations per batch,
     # so a text's vector shifts slightly (cosine ~0.99) with whatever it is batched with.
     precision: str = "fp32"

@@ -35,7 +35,8 @@ def small_taxonomy(esco_small_dir: Path) -> EscoTaxonomy:
 
 @pytest.fixture(scope="session")
 def model_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding our own ONNX export (fp32 and int8) of the default model."""
+    """A data directory holding our own ONNX export (fp32 and int8) of the base model; the
+    default (shipped) model is expanded into it on first use."""
     from training.onnx_export import export_onnx
 
     data_dir = tmp_path_factory.mktemp("data")

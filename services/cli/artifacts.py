@@ -9,6 +9,7 @@ import click
 
 from services.cli.context import CliContext
 from skillgraph.encoders import ONNX_MANIFEST, EncoderError, onnx_dir_for, resolve_model
+from skillgraph.encoders.packed import expand_packed
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,13 @@ def _export(context: CliContext, model: str, output: Path | None, force: bool) -
     from training.onnx_export import export_onnx  # torch is imported only when exporting
 
     source = resolve_model(model, context.settings.data_dir)
+    if source.packed_dir is not None:  # a shipped model: its ONNX files come from the packed copy
+        output = output or onnx_dir_for(source.name, context.settings.data_dir)
+        if source.onnx_dir == output and not force:
+            log.info("%s already expanded in %s (use --force to redo)", source.name, output)
+        else:
+            expand_packed(source.packed_dir, output)
+        return output
     if source.torch_dir is None:
         raise EncoderError(f"model {model!r} has no sentence-transformers weights to export")
     if output is None:
@@ -43,7 +51,8 @@ def _export(context: CliContext, model: str, output: Path | None, force: bool) -
 @click.option("--force", is_flag=True, help="Export again even if an export exists.")
 @click.pass_obj
 def export_onnx_command(context: CliContext, model, output, force) -> None:
-    """Export the encoder to ONNX: fp32 and dynamic int8, plus its tokenizer."""
+    """Export the encoder to ONNX: fp32 and dynamic int8, plus its tokenizer (a shipped model
+    is expanded from its packed copy)."""
     path = _export(context, model or context.settings.encoder.model, output, force)
     click.echo(f"ONNX model in {path}")
 
@@ -68,8 +77,7 @@ def setup_command(context: CliContext) -> None:
     """Prepare the configured runtime: the ONNX model (exported, or expanded if shipped) and the
     index. Idempotent."""
     settings = context.settings
-    source = resolve_model(settings.encoder.model, settings.data_dir)
-    if settings.encoder.backend == "onnx" and source.packed_dir is None:
+    if settings.encoder.backend == "onnx":
         _export(context, settings.encoder.model, None, force=False)
     graph = context.graph
     click.echo(

@@ -16,7 +16,8 @@ from skillgraph.encoders.onnx_files import ONNX_MANIFEST, read_manifest
 from skillgraph.encoders.packed import PACKED_FILE, SHIPPED_MODELS_DIR, is_expansion_of
 
 BASE_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_MODEL = BASE_MODEL
+# BASE_MODEL fine-tuned on ESCO by `skillgraph train` and shipped packed (docs/model-card.md).
+DEFAULT_MODEL = "skillgraph-minilm-esco"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from skillgraph.encoders import BASE_MODEL, DEFAULT_MODEL
 from tests.conftest import FIXTURES
 
 
@@ -43,11 +44,20 @@ def test_eval_scores_a_benchmark_file(cli):
 
 
 def test_export_onnx_is_idempotent(cli, model_data_dir: Path):
-    manifest = model_data_dir / "models" / "all-MiniLM-L6-v2" / "manifest.json"
+    manifest = model_data_dir / "models" / BASE_MODEL / "manifest.json"
     before = manifest.stat().st_mtime_ns
-    result = cli("export-onnx")
+    result = cli("export-onnx", "--model", BASE_MODEL)
     assert result.exit_code == 0, result.output
     assert manifest.stat().st_mtime_ns == before
+
+
+def test_export_onnx_expands_a_shipped_model(cli, tmp_path):
+    output = tmp_path / "expanded"
+    result = cli("export-onnx", "--model", DEFAULT_MODEL, "--output", str(output))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((output / "manifest.json").read_text())
+    assert manifest["name"] == DEFAULT_MODEL and manifest["expanded_from"]
+    assert (output / "model-fp32.onnx").is_file() and (output / "model-int8.onnx").is_file()
 
 
 def test_user_errors_are_one_line_without_traceback(cli, tmp_path):

@@ -120,7 +120,7 @@ NOT_DUTIES = [
     "Worker",
     "Planner",
 ]
-# Per ad: step -> an ESCO label that must be among the step's top three skills.
+# Per ad: step -> an ESCO label (or labels) that must be among the step's top three skills.
 SKILLS = {
     "heating-engineer": {
         "prepare the site": "prepare building site",
@@ -158,19 +158,22 @@ SKILLS = {
     "backend-developer": {
         "design REST APIs in Python and PostgreSQL": "PostgreSQL",
         "write unit tests": "perform software unit testing",
-        "deploy services to production": "deploy ICT systems",
+        "deploy services to production": ("deploy ICT systems", "solution deployment"),
     },
     "devops-engineer": {
         "respond to incidents": "handle incidents",
         "automate routine operational tasks with Bash and Python": "Python (computer programming)",
     },
     "qa-engineer": {
-        "write test plans": "plan software testing",
+        "write test plans": ("plan software testing", "develop test procedures"),
         "maintain the automated regression suite with Selenium": "tools for ICT test automation",
     },
 }
+# A tuple lists ESCO skills that are equally right for the step.
 EXPECTED_SKILLS = [
-    (ad, step, label) for ad, steps in SKILLS.items() for step, label in steps.items()
+    (ad, step, (label,) if isinstance(label, str) else label)
+    for ad, steps in SKILLS.items()
+    for step, label in steps.items()
 ]
 
 
@@ -204,12 +207,12 @@ def test_no_step_comes_from_titles_requirements_or_benefits(procedures, job_ads,
         assert not [word for word in NOT_DUTIES if word in source], (ad, source)
 
 
-@pytest.mark.parametrize(("ad", "step", "label"), EXPECTED_SKILLS)
-def test_steps_link_to_sensible_esco_skills(procedures, ad, step, label):
+@pytest.mark.parametrize(("ad", "step", "labels"), EXPECTED_SKILLS)
+def test_steps_link_to_sensible_esco_skills(procedures, ad, step, labels):
     by_text = {s.text: s for s in procedures[ad].steps}
     skills = by_text[step].skills
     assert len(skills) == 3
-    assert label in [skill.label for skill in skills], [s.label for s in skills]
+    assert set(labels) & {skill.label for skill in skills}, [s.label for s in skills]
     assert all(s.uri.startswith("http://data.europa.eu/esco/skill/") for s in skills)
 
 
