@@ -25,6 +25,8 @@ def _export(context: CliContext, model: str, output: Path | None, force: bool) -
         else:
             expand_packed(source.packed_dir, output)
         return output
+    if source.torch_dir is None and source.onnx_dir is not None and output is None:
+        return source.onnx_dir  # a directory that holds an ONNX export only
     if source.torch_dir is None:
         raise EncoderError(f"model {model!r} has no sentence-transformers weights to export")
     if output is None:

@@ -51,6 +51,13 @@ def test_export_onnx_is_idempotent(cli, model_data_dir: Path):
     assert manifest.stat().st_mtime_ns == before
 
 
+def test_export_onnx_accepts_a_directory_that_is_already_an_export(cli, model_data_dir: Path):
+    export = model_data_dir / "models" / BASE_MODEL
+    result = cli("export-onnx", "--model", str(export))
+    assert result.exit_code == 0, result.output
+    assert f"ONNX model in {export}" in result.stdout
+
+
 def test_export_onnx_expands_a_shipped_model(cli, tmp_path):
     output = tmp_path / "expanded"
     result = cli("export-onnx", "--model", DEFAULT_MODEL, "--output", str(output))
