@@ -24,7 +24,7 @@ from skillgraph import load_settings, load_taxonomy
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import BASE_MODEL, load_encoder, shipped_models
 from skillgraph.extractor import SkillExtractor
-from skillgraph.index import build_index_in_memory, load_or_build_index
+from skillgraph.index import load_or_build_index
 from skillgraph.retrieval import SkillRetriever
 from skillgraph.runtime import index_cache_dir
 from skillgraph.segmentation import Segmenter
@@ -40,8 +40,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "training.json"
 log = logging.getLogger("training-benchmark")
 
 
-def score(encoder, taxonomy, index=None) -> list[float]:
-    index = index or build_index_in_memory(taxonomy, encoder)
+def score(encoder, taxonomy, index) -> list[float]:
     # One fixed ranking path for every row, kept ones included (the default phrase weight
     # was re-chosen for the trained encoder afterwards: docs/model-card.md).
     settings = ExtractionSettings(phrase_weight=ABLATION_PHRASE_WEIGHT)

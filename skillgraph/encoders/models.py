@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillgraph.config import EncoderSettings
 from skillgraph.encoders.base import EncoderError
 from skillgraph.encoders.onnx_files import ONNX_MANIFEST, read_manifest
 from skillgraph.encoders.packed import PACKED_FILE, SHIPPED_MODELS_DIR, is_expansion_of
 
 BASE_MODEL = "all-MiniLM-L6-v2"
-# BASE_MODEL fine-tuned on ESCO by `skillgraph train` and shipped packed (docs/model-card.md).
-DEFAULT_MODEL = "skillgraph-minilm-esco"
+# The configured default (skillgraph.config, one place): BASE_MODEL fine-tuned on ESCO by
+# `skillgraph train` and shipped packed (docs/model-card.md).
+DEFAULT_MODEL = EncoderSettings.model
 
 
 @dataclass(frozen=True)
