@@ -65,9 +65,12 @@ def run_label(run: Path) -> str:
     negatives = config["negatives"]
     if negatives != "in-batch":
         negatives += f" x{config['negative_count']}"
+    start = config["base_model"]
+    # A later stage starts from an earlier run's model (<run>/model): name that run.
+    start = "" if start == BASE_MODEL else f", from {Path(start).parent.name}"
     return (
         f"{config['name']}: negatives {negatives}, {steps} steps of "
-        f"{config['batch_size']}, {summary['pairs']} pairs"
+        f"{config['batch_size']}, {summary['pairs']} pairs{start}"
     )
 
 

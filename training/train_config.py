@@ -36,7 +36,7 @@ class DataConfig:
 class TrainConfig:
     name: str
     output_dir: Path
-    base_model: str = "all-MiniLM-L6-v2"
+    base_model: str = "all-MiniLM-L6-v2"  # a registered name or a model directory
     seed: int = 13
     epochs: int = 1
     max_steps: int = 0  # 0: no limit (a smoke run sets a few)
@@ -70,6 +70,11 @@ def load_train_config(path: Path, overrides: dict[str, Any] | None = None) -> Tr
     except tomllib.TOMLDecodeError as exc:
         raise TrainConfigError(f"{path} is not valid TOML: {exc}") from None
     base = path.resolve().parent
+    model = raw.get("base_model")
+    if isinstance(model, str) and ("/" in model or model.startswith(".")):
+        # A path (e.g. the previous stage's run) is relative to the file, like every other path;
+        # a bare name is a registered model.
+        raw["base_model"] = str(_path(model, base))
     data = _build(DataConfig, raw.pop("data", {}), base, path)
     config = _build(TrainConfig, raw, base, path, data=data)
     return replace(config, **(overrides or {}))

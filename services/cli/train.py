@@ -78,15 +78,22 @@ def ship_model_command(context: CliContext, model_dir: Path, name: str) -> None:
     from training.ship import ship_model
 
     summary_path = model_dir.parent / "summary.json"
-    details = {}
+    # Paths relative to the working directory: the manifest is committed, machine paths are noise.
+    details: dict[str, object] = {"source": _relative(model_dir)}
     if summary_path.is_file():
         summary = json.loads(summary_path.read_text())
-        details = {
-            "training": {
-                "config": summary["config"]["name"],
-                "pairs": summary["pairs"],
-                "epochs": summary["epochs"],
-            }
+        details["training"] = {
+            "config": summary["config"]["name"],
+            "base_model": _relative(Path(summary["config"]["base_model"])),
+            "pairs": summary["pairs"],
+            "epochs": summary["epochs"],
         }
     target = ship_model(model_dir / "onnx", name, details)
     click.echo(f"shipped {name} in {target}; select it with --set encoder.model={name}")
+
+
+def _relative(path: Path) -> str:
+    resolved = path.resolve()
+    if not path.exists() or not resolved.is_relative_to(Path.cwd()):
+        return str(path)  # a registered model name, or a directory elsewhere
+    return str(resolved.relative_to(Path.cwd()))

@@ -26,6 +26,15 @@ def test_config_paths_are_relative_to_the_file():
     assert config.negatives == "combined"
 
 
+def test_a_base_model_path_is_relative_to_the_file_and_a_name_is_kept(tmp_path):
+    config = tmp_path / "configs" / "stage2.toml"
+    config.parent.mkdir()
+    config.write_text('name = "x"\noutput_dir = "o"\nbase_model = "../runs/first/model"\n')
+    assert load_train_config(config).base_model == str(tmp_path / "runs" / "first" / "model")
+    config.write_text('name = "x"\noutput_dir = "o"\nbase_model = "all-MiniLM-L6-v2"\n')
+    assert load_train_config(config).base_model == "all-MiniLM-L6-v2"
+
+
 def test_bad_configs_are_reported(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\noutput_dir = "o"\nnegatives = "random"\n')
