@@ -35,6 +35,15 @@ def test_a_base_model_path_is_relative_to_the_file_and_a_name_is_kept(tmp_path):
     assert load_train_config(config).base_model == "all-MiniLM-L6-v2"
 
 
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[2] / "training" / "configs").glob("*.toml")), ids=str
+)
+def test_every_documented_config_loads(path):
+    config = load_train_config(path)
+    assert config.output_dir.name == config.name  # runs/<name>, as the docs' commands expect
+    assert config.data.bench_dir is not None  # benchmark sentences are never trained on
+
+
 def test_bad_configs_are_reported(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\noutput_dir = "o"\nnegatives = "random"\n')
