@@ -93,7 +93,7 @@ def ship_model_command(context: CliContext, model_dir: Path, name: str) -> None:
 
 
 def _relative(path: Path) -> str:
-    resolved = path.resolve()
-    if not path.exists() or not resolved.is_relative_to(Path.cwd()):
+    resolved, here = path.resolve(), Path.cwd().resolve()
+    if not path.exists() or not resolved.is_relative_to(here):
         return str(path)  # a registered model name, or a directory elsewhere
-    return str(resolved.relative_to(Path.cwd()))
+    return str(resolved.relative_to(here))
