@@ -70,11 +70,18 @@ def train_command(
 @click.command("ship-model")
 @click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--name", required=True, help="Registered name, e.g. skillgraph-minilm-esco.")
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of shipped models (default: the package's, where the runtime finds them).",
+)
 @click.pass_obj
-def ship_model_command(context: CliContext, model_dir: Path, name: str) -> None:
+def ship_model_command(context: CliContext, model_dir: Path, name: str, into: Path | None) -> None:
     """Pack a trained MODEL_DIR (with its onnx/ export) into SkillGraph as a shipped model."""
     import json
 
+    from skillgraph.encoders.packed import SHIPPED_MODELS_DIR
     from training.ship import ship_model
 
     summary_path = model_dir.parent / "summary.json"
@@ -88,8 +95,11 @@ def ship_model_command(context: CliContext, model_dir: Path, name: str) -> None:
             "pairs": summary["pairs"],
             "epochs": summary["epochs"],
         }
-    target = ship_model(model_dir / "onnx", name, details)
-    click.echo(f"shipped {name} in {target}; select it with --set encoder.model={name}")
+    target = ship_model(model_dir / "onnx", name, details, into or SHIPPED_MODELS_DIR)
+    if into is None:
+        click.echo(f"shipped {name} in {target}; select it with --set encoder.model={name}")
+    else:  # the runtime only looks in the package's folder
+        click.echo(f"packed {name} in {target}")
 
 
 def _relative(path: Path) -> str:

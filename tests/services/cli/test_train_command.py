@@ -22,6 +22,23 @@ def test_train_smoke_run_exports_a_usable_onnx_model(cli, tmp_path):
     manifest = json.loads((run / "model" / "onnx" / "manifest.json").read_text())
     assert manifest["name"] == "smoke" and "model-int8.onnx" in manifest["files"]
 
+    # Shipping packs it with its training record (into a scratch folder, not the package).
+    shipped = cli(
+        "ship-model",
+        str(run / "model"),
+        "--name",
+        "smoke-packed",
+        "--into",
+        str(tmp_path / "shipped"),
+    )
+    assert shipped.exit_code == 0, shipped.output
+    assert "packed smoke-packed" in shipped.stdout
+    packed = json.loads((tmp_path / "shipped" / "smoke-packed" / "manifest.json").read_text())
+    assert packed["name"] == "smoke-packed" and packed["training"]["config"] == "smoke"
+    assert packed["training"]["epochs"][0]["steps"] == 2
+    assert packed["training"]["base_model"] == "all-MiniLM-L6-v2"
+    assert set(packed["files"]) == {"model-packed.onnx", "tokenizer.json"}
+
     # The trained model is selectable by config and extracts skills.
     extracted = cli(
         "--set",
