@@ -66,8 +66,9 @@ def run_label(run: Path) -> str:
     if negatives != "in-batch":
         negatives += f" x{config['negative_count']}"
     start = config["base_model"]
-    # A later stage starts from an earlier run's model (<run>/model): name that run.
-    start = "" if start == BASE_MODEL else f", from {Path(start).parent.name}"
+    if "/" in start:  # a later stage starts from an earlier run's model (<run>/model): name the run
+        start = Path(start).parent.name
+    start = "" if start == BASE_MODEL else f", from {start}"
     return (
         f"{config['name']}: negatives {negatives}, {steps} steps of "
         f"{config['batch_size']}, {summary['pairs']} pairs{start}"
