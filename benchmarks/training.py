@@ -69,6 +69,9 @@ def run_label(run: Path) -> str:
     if "/" in start:  # a later stage starts from an earlier run's model (<run>/model): name the run
         start = Path(start).parent.name
     start = "" if start == BASE_MODEL else f", from {start}"
+    if "interpolation" in summary:
+        weight = summary["interpolation"]["finetuned_weight"]
+        start += f", averaged with its start model at {weight} (WiSE-FT)"
     return (
         f"{config['name']}: negatives {negatives}, {steps} steps of "
         f"{config['batch_size']}, {summary['pairs']} pairs{start}"

@@ -5,6 +5,8 @@ Each batch holds distinct texts and distinct skills; the loss is multiple-negati
 batch and above its sampled hard negatives. Seeds fix the data order, the negatives and the
 initial state, so a run is reproducible on the same machine. After every epoch the model is
 scored on the validation sets with the product's own ranking path (phrases included).
+With ``finetuned_weight`` below 1 the final weights are averaged with the start model's
+(``training/interpolation.py``); ``interpolate_run`` does the same to a finished run.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from skillgraph.index import build_index_in_memory
 from skillgraph.retrieval import SkillRetriever
 from skillgraph.segmentation import Segmenter
 from training.evaluation import RankingScores, evaluate_ranking, load_benchmark
+from training.interpolation import InterpolationError, interpolate_weights
 from training.negatives import NegativeSampler
 from training.pairs import TrainingPair
 from training.train_config import TrainConfig
 
 log = logging.getLogger(__name__)
+FINETUNED_DIR = "finetuned"  # a run's weights as trained, when its model is an average
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,12 @@ def train(
         reports.append(EpochReport(epoch, step, float(np.mean(losses)) if losses else 0.0, scores))
         log.info("epoch %d: loss %.4f, %s", epoch, reports[-1].loss, scores)
 
+    interpolation = None
+    if config.finetuned_weight < 1.0:
+        model.save(str(output / FINETUNED_DIR))  # as trained, to interpolate again later
+        start = SentenceTransformer(str(source.torch_dir), device="cpu", local_files_only=True)
+        trained = str(output / FINETUNED_DIR)
+        interpolation = _interpolate(model, start, config, taxonomy, trained)
     model_dir = output / "model"
     model.save(str(model_dir))
     result = TrainResult(model_dir, reports, len(pairs), time.perf_counter() - started)
@@ -148,8 +158,77 @@ def train(
         "epochs": [asdict(r) for r in reports],
         "seconds": round(result.seconds, 1),
     }
-    (output / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if interpolation:
+        summary["interpolation"] = interpolation
+    _write_summary(output, summary)
     return result
+
+
+def interpolate_run(
+    run_dir: Path,
+    finetuned_weight: float,
+    output: Path,
+    taxonomy: EscoTaxonomy,
+    data_dir: Path,
+    evaluate: bool = True,
+) -> Path:
+    """A new run in ``output`` whose model is ``run_dir``'s trained weights averaged with the
+    model that run started from (WiSE-FT); returns its model directory.
+
+    The summary is the original run's, with the weight and (``evaluate``) the validation scores
+    of the averaged model under ``interpolation``.
+    """
+    from sentence_transformers import SentenceTransformer
+
+    summary_path = run_dir / "summary.json"
+    if not summary_path.is_file():
+        raise InterpolationError(f"{run_dir} is not a training run: it has no summary.json")
+    summary = json.loads(summary_path.read_text())
+    # A run trained with finetuned_weight < 1 keeps its raw weights apart from the averaged ones.
+    trained = run_dir / FINETUNED_DIR
+    if not trained.is_dir():
+        if "interpolation" in summary:
+            raise InterpolationError(f"{run_dir} holds an averaged model without its raw weights")
+        trained = run_dir / "model"
+    raw = summary["config"]
+    config = TrainConfig(
+        name=raw["name"],
+        output_dir=output,
+        base_model=raw["base_model"],
+        max_seq_length=raw["max_seq_length"],
+        eval_sets=tuple(Path(p) for p in raw["eval_sets"]) if evaluate else (),
+        finetuned_weight=finetuned_weight,
+    )
+    source = resolve_model(config.base_model, data_dir)
+    if source.torch_dir is None:
+        raise InterpolationError(f"start model {config.base_model!r} has no torch weights")
+    model = SentenceTransformer(str(trained), device="cpu", local_files_only=True)
+    start = SentenceTransformer(str(source.torch_dir), device="cpu", local_files_only=True)
+    interpolation = _interpolate(model, start, config, taxonomy, str(trained))
+    model_dir = output / "model"
+    model.save(str(model_dir))
+    summary["config"] |= {"output_dir": str(output), "finetuned_weight": finetuned_weight}
+    summary["interpolation"] = interpolation
+    _write_summary(output, summary)
+    return model_dir
+
+
+def _interpolate(model, start, config: TrainConfig, taxonomy, trained: str) -> dict:
+    interpolate_weights(model, start, config.finetuned_weight)
+    model.eval()
+    scores = _evaluate(model, config, taxonomy, f"wise-{config.finetuned_weight}")
+    log.info("averaged with the start model at %s: %s", config.finetuned_weight, scores)
+    return {
+        "trained": trained,
+        "start": str(config.base_model),
+        "finetuned_weight": config.finetuned_weight,
+        "scores": scores,
+    }
+
+
+def _write_summary(output: Path, summary: dict) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
 
 def _step(model, batch, labels, sampler, scale, taxonomy) -> torch.Tensor:
@@ -217,14 +296,14 @@ def _skill_text(taxonomy: EscoTaxonomy, uri: str) -> str:
     return skill.preferred_label or (skill.alt_labels[0] if skill.alt_labels else uri)
 
 
-def _encoder(model, config: TrainConfig, step: int) -> TorchEncoder:
-    return TorchEncoder(model, f"{config.name}@{step}", fingerprint=f"step-{step}", batch_size=128)
+def _encoder(model, config: TrainConfig, tag: int | str) -> TorchEncoder:
+    return TorchEncoder(model, f"{config.name}@{tag}", fingerprint=f"step-{tag}", batch_size=128)
 
 
-def _evaluate(model, config: TrainConfig, taxonomy: EscoTaxonomy, step: int):
+def _evaluate(model, config: TrainConfig, taxonomy: EscoTaxonomy, tag: int | str):
     if not config.eval_sets:
         return {}
-    encoder = _encoder(model, config, step)
+    encoder = _encoder(model, config, tag)
     index = build_index_in_memory(taxonomy, encoder)
     extractor = SkillExtractor(
         taxonomy, encoder, SkillRetriever(index), Segmenter(), ExtractionSettings()

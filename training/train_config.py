@@ -51,6 +51,9 @@ class TrainConfig:
     checkpoint_every: int = 1000
     eval_sets: tuple[Path, ...] = ()  # benchmark files scored after every epoch
     threads: int = 0
+    # Below 1, the trained weights are averaged with the start model's at the end (WiSE-FT,
+    # training/interpolation.py): this share of the trained weights is kept.
+    finetuned_weight: float = 1.0
     data: DataConfig = field(default_factory=DataConfig)
 
     def __post_init__(self) -> None:
@@ -60,6 +63,10 @@ class TrainConfig:
             raise TrainConfigError("batch_size must be at least 2 (in-batch negatives)")
         if self.epochs < 1:
             raise TrainConfigError("epochs must be at least 1")
+        if not 0.0 < self.finetuned_weight <= 1.0:
+            raise TrainConfigError(
+                f"finetuned_weight must be in (0, 1], got {self.finetuned_weight}"
+            )
 
 
 def load_train_config(path: Path, overrides: dict[str, Any] | None = None) -> TrainConfig:

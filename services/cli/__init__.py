@@ -21,7 +21,7 @@ from services.cli.push import push_command
 from services.cli.query import query_command
 from services.cli.serve import serve_command
 from services.cli.spans import calibrate_command, train_spans_command
-from services.cli.train import ship_model_command, train_command
+from services.cli.train import interpolate_command, ship_model_command, train_command
 from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
 from skillgraph.index import IndexBuildError
@@ -98,6 +98,7 @@ for command in (
     export_onnx_command,
     extract_command,
     index_group,
+    interpolate_command,
     memory_group,
     procedure_group,
     push_command,

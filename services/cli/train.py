@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -67,6 +68,53 @@ def train_command(
     )
 
 
+@click.command("interpolate")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--weight",
+    "finetuned_weight",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    required=True,
+    help="Share of the trained weights kept (0.75: three quarters trained, one quarter start).",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Run directory to write the averaged model into.",
+)
+@click.option("--no-export", is_flag=True, help="Skip the ONNX export of the averaged model.")
+@click.option("--no-eval", is_flag=True, help="Skip the validation scores.")
+@click.pass_obj
+def interpolate_command(
+    context: CliContext, run_dir: Path, finetuned_weight: float, output: Path, no_export, no_eval
+) -> None:
+    """Average a training run's model with the model it started from (WiSE-FT), as a new run."""
+    from training.finetune import interpolate_run
+    from training.interpolation import InterpolationError
+    from training.onnx_export import export_onnx
+
+    if output.resolve() == run_dir.resolve():
+        raise click.UsageError("--output must be a new run directory, not RUN_DIR itself")
+    try:
+        model_dir = interpolate_run(
+            run_dir,
+            finetuned_weight,
+            output,
+            context.taxonomy,
+            context.settings.data_dir,
+            evaluate=not no_eval,
+        )
+    except InterpolationError as exc:
+        raise click.ClickException(str(exc)) from None
+    summary = json.loads((output / "summary.json").read_text())
+    for name, scores in summary["interpolation"]["scores"].items():
+        click.echo(f"{name}: {scores}")
+    if not no_export:
+        export_onnx(model_dir, model_dir / "onnx", summary["config"]["name"])
+    click.echo(f"model in {model_dir}; use it with --set encoder.model={model_dir}")
+
+
 @click.command("ship-model")
 @click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--name", required=True, help="Registered name, e.g. skillgraph-minilm-esco.")
@@ -79,8 +127,6 @@ def train_command(
 @click.pass_obj
 def ship_model_command(context: CliContext, model_dir: Path, name: str, into: Path | None) -> None:
     """Pack a trained MODEL_DIR (with its onnx/ export) into SkillGraph as a shipped model."""
-    import json
-
     from skillgraph.encoders.packed import SHIPPED_MODELS_DIR
     from training.ship import ship_model
 
@@ -89,12 +135,17 @@ def ship_model_command(context: CliContext, model_dir: Path, name: str, into: Pa
     details: dict[str, object] = {"source": _relative(model_dir)}
     if summary_path.is_file():
         summary = json.loads(summary_path.read_text())
-        details["training"] = {
+        training = {
             "config": summary["config"]["name"],
             "base_model": _relative(Path(summary["config"]["base_model"])),
             "pairs": summary["pairs"],
             "epochs": summary["epochs"],
         }
+        if "interpolation" in summary:  # averaged with the start model: its weight and scores
+            training["interpolation"] = {
+                k: summary["interpolation"][k] for k in ("finetuned_weight", "scores")
+            }
+        details["training"] = training
     target = ship_model(model_dir / "onnx", name, details, into or SHIPPED_MODELS_DIR)
     if into is None:
         click.echo(f"shipped {name} in {target}; select it with --set encoder.model={name}")

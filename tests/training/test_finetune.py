@@ -7,7 +7,8 @@ import torch
 
 from tests.conftest import FIXTURES
 from training.datasets import build_pairs
-from training.finetune import _batches, train
+from training.finetune import _batches, interpolate_run, train
+from training.interpolation import InterpolationError
 from training.pairs import TrainingPair
 from training.train_config import TrainConfigError, load_train_config
 
@@ -119,3 +120,45 @@ def _first_weight(model_dir: Path) -> torch.Tensor:
 
     tensors = load_file(str(model_dir / "model.safetensors"))
     return tensors["encoder.layer.0.attention.self.query.weight"]
+
+
+def test_a_run_averaged_with_its_start_keeps_the_raw_weights_and_reinterpolates(
+    tmp_path: Path, small_taxonomy, smoke_pairs, model_data_dir
+):
+    from skillgraph.encoders import BASE_MODEL, resolve_model
+
+    config = replace(
+        load_train_config(SMOKE), output_dir=tmp_path / "wise", max_steps=2, finetuned_weight=0.5
+    )
+    result = _run(config, small_taxonomy, smoke_pairs, model_data_dir)
+    start = _first_weight(resolve_model(BASE_MODEL, model_data_dir).torch_dir)
+    trained = _first_weight(tmp_path / "wise" / "finetuned")
+    assert not torch.equal(trained, start)
+    assert torch.allclose(_first_weight(result.model_dir), (trained + start) / 2, atol=1e-6)
+    summary = json.loads((tmp_path / "wise" / "summary.json").read_text())
+    assert summary["interpolation"]["finetuned_weight"] == 0.5
+    assert set(summary["interpolation"]["scores"]["small_benchmark"]) == {"RP@5", "RP@10", "MRR"}
+
+    # A finished run is averaged again from its raw weights, not from the averaged ones.
+    model_dir = interpolate_run(
+        tmp_path / "wise", 0.25, tmp_path / "quarter", small_taxonomy, model_data_dir, False
+    )
+    assert torch.allclose(_first_weight(model_dir), 0.25 * trained + 0.75 * start, atol=1e-6)
+    again = json.loads((tmp_path / "quarter" / "summary.json").read_text())
+    assert again["config"]["finetuned_weight"] == 0.25 and again["pairs"] == summary["pairs"]
+    assert again["interpolation"]["scores"] == {}  # evaluation was turned off
+
+
+def test_only_a_training_run_can_be_interpolated(tmp_path: Path, small_taxonomy, model_data_dir):
+    with pytest.raises(InterpolationError, match=r"no summary\.json"):
+        interpolate_run(tmp_path, 0.5, tmp_path / "out", small_taxonomy, model_data_dir)
+    (tmp_path / "summary.json").write_text(json.dumps({"interpolation": {}, "config": {}}))
+    with pytest.raises(InterpolationError, match="without its raw weights"):
+        interpolate_run(tmp_path, 0.5, tmp_path / "out", small_taxonomy, model_data_dir)
+
+
+def test_finetuned_weight_must_be_a_share(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\noutput_dir = "o"\nfinetuned_weight = 0\n')
+    with pytest.raises(TrainConfigError, match=r"finetuned_weight must be in \(0, 1\]"):
+        load_train_config(bad)

@@ -39,6 +39,25 @@ def test_train_smoke_run_exports_a_usable_onnx_model(cli, tmp_path):
     assert packed["training"]["base_model"] == "all-MiniLM-L6-v2"
     assert set(packed["files"]) == {"model-packed.onnx", "tokenizer.json"}
 
+    # Averaged with its start model (WiSE-FT) into a new run, scored on the validation sets.
+    averaged = cli(
+        "interpolate", str(run), "--weight", "0.5", "--output", str(tmp_path / "wise"),
+        "--no-export",
+    )  # fmt: skip
+    assert averaged.exit_code == 0, averaged.output
+    assert "small_benchmark: {'RP@5'" in averaged.stdout
+    summary = json.loads((tmp_path / "wise" / "summary.json").read_text())
+    assert summary["interpolation"]["finetuned_weight"] == 0.5
+    assert (tmp_path / "wise" / "model" / "model.safetensors").is_file()
+    for args, message in (
+        (("--output", str(run)), "not RUN_DIR itself"),
+        (("--output", str(tmp_path / "x"), "--weight", "0"), "0<x<=1"),
+    ):
+        refused = cli("interpolate", str(run), "--weight", "0.5", *args)
+        assert refused.exit_code == 2 and message in refused.stderr, refused.output
+    not_a_run = cli("interpolate", str(tmp_path), "--weight", "0.5", "--output", str(run / "y"))
+    assert not_a_run.exit_code == 1 and "no summary.json" in not_a_run.stderr
+
     # The trained model is selectable by config and extracts skills.
     extracted = cli(
         "--set",
