@@ -206,7 +206,7 @@ def latency(plain: SkillExtractor, memory: SkillExtractor, ads: list[str]) -> li
             run(extractor)  # warm-up: label vectors of supported skills are encoded once
             best = min(_timed(run, extractor) for _ in range(3))
             times.append(1000 * best / len(sentences))
-        rows.append([*row, f"{times[0]:.2f}", f"{times[1]:.2f}", f"+{times[1] - times[0]:.2f}"])
+        rows.append([*row, f"{times[0]:.2f}", f"{times[1]:.2f}", f"{times[1] - times[0]:+.2f}"])
     return rows
 
 

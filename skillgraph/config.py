@@ -171,9 +171,9 @@ class MemorySettings:
     # Tuned on HOUSE+TECH validation (docs/benchmarks.md, "memory"): the k nearest examples at
     # cosine >= min_similarity vote through a softmax at this temperature; weight is lambda.
     k: int = 4
-    temperature: float = 0.1
-    weight: float = 1.0
-    min_similarity: float = 0.4
+    temperature: float = 0.05
+    weight: float = 0.75
+    min_similarity: float = 0.5
     max_evidence: int = 3  # supporting examples reported per skill
     max_batch: int = 100  # examples per POST /v1/examples
 
