@@ -190,13 +190,19 @@ def interpolate_run(
         if "interpolation" in summary:
             raise InterpolationError(f"{run_dir} holds an averaged model without its raw weights")
         trained = run_dir / "model"
+    if not (trained / "config.json").is_file():
+        raise InterpolationError(f"{trained} holds no trained sentence-transformers model")
     raw = summary["config"]
+    eval_sets = tuple(Path(p) for p in raw["eval_sets"]) if evaluate else ()
+    for path in eval_sets:
+        if not path.is_file():  # the run was trained where ../shared lay elsewhere
+            log.warning("validation set %s not found: not scored", path)
     config = TrainConfig(
         name=raw["name"],
         output_dir=output,
         base_model=raw["base_model"],
         max_seq_length=raw["max_seq_length"],
-        eval_sets=tuple(Path(p) for p in raw["eval_sets"]) if evaluate else (),
+        eval_sets=tuple(p for p in eval_sets if p.is_file()),
         finetuned_weight=finetuned_weight,
     )
     source = resolve_model(config.base_model, data_dir)

@@ -152,6 +152,9 @@ def test_a_run_averaged_with_its_start_keeps_the_raw_weights_and_reinterpolates(
 def test_only_a_training_run_can_be_interpolated(tmp_path: Path, small_taxonomy, model_data_dir):
     with pytest.raises(InterpolationError, match=r"no summary\.json"):
         interpolate_run(tmp_path, 0.5, tmp_path / "out", small_taxonomy, model_data_dir)
+    (tmp_path / "summary.json").write_text(json.dumps({"config": {}}))
+    with pytest.raises(InterpolationError, match="holds no trained sentence-transformers model"):
+        interpolate_run(tmp_path, 0.5, tmp_path / "out", small_taxonomy, model_data_dir)
     (tmp_path / "summary.json").write_text(json.dumps({"interpolation": {}, "config": {}}))
     with pytest.raises(InterpolationError, match="without its raw weights"):
         interpolate_run(tmp_path, 0.5, tmp_path / "out", small_taxonomy, model_data_dir)
