@@ -19,7 +19,7 @@ def interpolate_weights(
     finetuned: torch.nn.Module, start: torch.nn.Module, finetuned_weight: float
 ) -> None:
     """Move ``finetuned``'s parameters, in place, to ``finetuned_weight`` of the way from
-    ``start``: 1 leaves them as they are, 0 gives the start model back."""
+    ``start`` to them: 1 leaves them as they are, smaller weights come closer to ``start``."""
     if not 0.0 < finetuned_weight <= 1.0:
         raise InterpolationError(f"finetuned_weight must be in (0, 1], got {finetuned_weight}")
     tuned, original = finetuned.state_dict(), start.state_dict()
