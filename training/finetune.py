@@ -58,6 +58,13 @@ class TrainResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class InterpolationResult:
+    model_dir: Path
+    name: str  # the training run's config name
+    scores: dict[str, dict[str, float]]  # benchmark file -> RP@5/RP@10/MRR of the average
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -72,8 +79,6 @@ def train(
     show_progress: bool = True,
 ) -> TrainResult:
     """Fine-tune ``config.base_model`` on ``pairs``; the result is in ``output_dir/model``."""
-    from sentence_transformers import SentenceTransformer
-
     started = time.perf_counter()
     seed_everything(config.seed)
     if config.threads:
@@ -81,7 +86,7 @@ def train(
     source = resolve_model(config.base_model, data_dir)
     if source.torch_dir is None:
         raise ValueError(f"base model {config.base_model!r} has no sentence-transformers weights")
-    model = SentenceTransformer(str(source.torch_dir), device="cpu", local_files_only=True)
+    model = _load_model(source.torch_dir)
     model.max_seq_length = config.max_seq_length
     output = config.output_dir
     output.mkdir(parents=True, exist_ok=True)
@@ -145,10 +150,10 @@ def train(
 
     interpolation = None
     if config.finetuned_weight < 1.0:
-        model.save(str(output / FINETUNED_DIR))  # as trained, to interpolate again later
-        start = SentenceTransformer(str(source.torch_dir), device="cpu", local_files_only=True)
-        trained = str(output / FINETUNED_DIR)
-        interpolation = _interpolate(model, start, config, taxonomy, trained)
+        trained = output / FINETUNED_DIR
+        model.save(str(trained))  # as trained, to interpolate again later
+        start = _load_model(source.torch_dir)
+        interpolation = _interpolate(model, start, config, taxonomy, str(trained))
     model_dir = output / "model"
     model.save(str(model_dir))
     result = TrainResult(model_dir, reports, len(pairs), time.perf_counter() - started)
@@ -171,15 +176,13 @@ def interpolate_run(
     taxonomy: EscoTaxonomy,
     data_dir: Path,
     evaluate: bool = True,
-) -> Path:
+) -> InterpolationResult:
     """A new run in ``output`` whose model is ``run_dir``'s trained weights averaged with the
-    model that run started from (WiSE-FT); returns its model directory.
+    model that run started from (WiSE-FT).
 
     The summary is the original run's, with the weight and (``evaluate``) the validation scores
     of the averaged model under ``interpolation``.
     """
-    from sentence_transformers import SentenceTransformer
-
     summary_path = run_dir / "summary.json"
     if not summary_path.is_file():
         raise InterpolationError(f"{run_dir} is not a training run: it has no summary.json")
@@ -208,15 +211,21 @@ def interpolate_run(
     source = resolve_model(config.base_model, data_dir)
     if source.torch_dir is None:
         raise InterpolationError(f"start model {config.base_model!r} has no torch weights")
-    model = SentenceTransformer(str(trained), device="cpu", local_files_only=True)
-    start = SentenceTransformer(str(source.torch_dir), device="cpu", local_files_only=True)
+    model = _load_model(trained)
+    start = _load_model(source.torch_dir)
     interpolation = _interpolate(model, start, config, taxonomy, str(trained))
     model_dir = output / "model"
     model.save(str(model_dir))
     summary["config"] |= {"output_dir": str(output), "finetuned_weight": finetuned_weight}
     summary["interpolation"] = interpolation
     _write_summary(output, summary)
-    return model_dir
+    return InterpolationResult(model_dir, config.name, interpolation["scores"])
+
+
+def _load_model(directory: Path):
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(directory), device="cpu", local_files_only=True)
 
 
 def _interpolate(model, start, config: TrainConfig, taxonomy, trained: str) -> dict:

@@ -97,7 +97,7 @@ def interpolate_command(
     if output.resolve() == run_dir.resolve():
         raise click.UsageError("--output must be a new run directory, not RUN_DIR itself")
     try:
-        model_dir = interpolate_run(
+        result = interpolate_run(
             run_dir,
             finetuned_weight,
             output,
@@ -107,12 +107,11 @@ def interpolate_command(
         )
     except InterpolationError as exc:
         raise click.ClickException(str(exc)) from None
-    summary = json.loads((output / "summary.json").read_text())
-    for name, scores in summary["interpolation"]["scores"].items():
+    for name, scores in result.scores.items():
         click.echo(f"{name}: {scores}")
     if not no_export:
-        export_onnx(model_dir, model_dir / "onnx", summary["config"]["name"])
-    click.echo(f"model in {model_dir}; use it with --set encoder.model={model_dir}")
+        export_onnx(result.model_dir, result.model_dir / "onnx", result.name)
+    click.echo(f"model in {result.model_dir}; use it with --set encoder.model={result.model_dir}")
 
 
 @click.command("ship-model")

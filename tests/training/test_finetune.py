@@ -140,10 +140,12 @@ def test_a_run_averaged_with_its_start_keeps_the_raw_weights_and_reinterpolates(
     assert set(summary["interpolation"]["scores"]["small_benchmark"]) == {"RP@5", "RP@10", "MRR"}
 
     # A finished run is averaged again from its raw weights, not from the averaged ones.
-    model_dir = interpolate_run(
+    quarter = interpolate_run(
         tmp_path / "wise", 0.25, tmp_path / "quarter", small_taxonomy, model_data_dir, False
     )
-    assert torch.allclose(_first_weight(model_dir), 0.25 * trained + 0.75 * start, atol=1e-6)
+    expected = 0.25 * trained + 0.75 * start
+    assert torch.allclose(_first_weight(quarter.model_dir), expected, atol=1e-6)
+    assert quarter.name == "smoke" and quarter.scores == {}
     again = json.loads((tmp_path / "quarter" / "summary.json").read_text())
     assert again["config"]["finetuned_weight"] == 0.25 and again["pairs"] == summary["pairs"]
     assert again["interpolation"]["scores"] == {}  # evaluation was turned off
