@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from services.cli.context import CliContext
-from skillgraph.encoders import ONNX_MANIFEST, EncoderError, onnx_dir_for, resolve_model
+from skillgraph.encoders import EncoderError, onnx_dir_for, resolve_model
+from skillgraph.encoders.onnx_files import is_current
 from skillgraph.encoders.packed import expand_packed
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def _export(context: CliContext, model: str, output: Path | None, force: bool) -
             if registered
             else source.torch_dir / "onnx"
         )
-    if (output / ONNX_MANIFEST).is_file() and not force:
+    if is_current(output) and not force:
         log.info("ONNX export of %s already in %s (use --force to redo)", source.name, output)
         return output
     export_onnx(source.torch_dir, output, source.name)
@@ -53,8 +54,8 @@ def _export(context: CliContext, model: str, output: Path | None, force: bool) -
 @click.option("--force", is_flag=True, help="Export again even if an export exists.")
 @click.pass_obj
 def export_onnx_command(context: CliContext, model, output, force) -> None:
-    """Export the encoder to ONNX: fp32 and dynamic int8, plus its tokenizer (a shipped model
-    is expanded from its packed copy)."""
+    """Export the encoder to ONNX: fp32 and per-token int8, plus its tokenizer (a shipped
+    model is expanded from its packed copy)."""
     path = _export(context, model or context.settings.encoder.model, output, force)
     click.echo(f"ONNX model in {path}")
 

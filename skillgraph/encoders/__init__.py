@@ -36,9 +36,8 @@ def _torch(source: ModelSource, settings: EncoderSettings, data_dir: Path) -> En
     return TorchEncoder.load(source.torch_dir, source.name, settings.batch_size, settings.threads)
 
 
-def _onnx(source: ModelSource, settings: EncoderSettings, data_dir: Path) -> Encoder:
-    from skillgraph.encoders.onnx_encoder import OnnxEncoder
-
+def _with_onnx(source: ModelSource, data_dir: Path) -> ModelSource:
+    """``source`` with its ONNX directory, a shipped model expanded into it on first use."""
     if source.onnx_dir is None and source.packed_dir is not None:
         from skillgraph.encoders.packed import expand_packed
 
@@ -51,6 +50,21 @@ def _onnx(source: ModelSource, settings: EncoderSettings, data_dir: Path) -> Enc
             f"model {source.name!r} has not been exported to ONNX yet; "
             f"run `skillgraph export-onnx --model {source.name}` (make install does this)"
         )
+    return source
+
+
+def onnx_model_dir(name_or_path: str, data_dir: Path) -> Path:
+    """The ONNX directory of a model (fp32 and int8 graphs, tokenizer, manifest)."""
+    onnx_dir = _with_onnx(resolve_model(name_or_path, data_dir), data_dir).onnx_dir
+    assert onnx_dir is not None
+    return onnx_dir
+
+
+def _onnx(source: ModelSource, settings: EncoderSettings, data_dir: Path) -> Encoder:
+    from skillgraph.encoders.onnx_encoder import OnnxEncoder
+
+    source = _with_onnx(source, data_dir)
+    assert source.onnx_dir is not None
     return OnnxEncoder(
         source.onnx_dir, source.name, settings.precision, settings.batch_size, settings.threads
     )
@@ -85,6 +99,7 @@ __all__ = [
     "file_digest",
     "load_encoder",
     "onnx_dir_for",
+    "onnx_model_dir",
     "registered_models",
     "resolve_model",
     "shipped_models",

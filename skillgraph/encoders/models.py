@@ -13,7 +13,7 @@ from pathlib import Path
 
 from skillgraph.config import EncoderSettings
 from skillgraph.encoders.base import EncoderError
-from skillgraph.encoders.onnx_files import ONNX_MANIFEST, read_manifest
+from skillgraph.encoders.onnx_files import ONNX_MANIFEST, is_current, read_manifest
 from skillgraph.encoders.packed import PACKED_FILE, SHIPPED_MODELS_DIR, is_expansion_of
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -63,14 +63,12 @@ def resolve_model(name_or_path: str, data_dir: Path) -> ModelSource:
         return ModelSource(
             name=name_or_path,
             torch_dir=_REGISTERED[name_or_path](),
-            onnx_dir=onnx_dir if (onnx_dir / ONNX_MANIFEST).is_file() else None,
+            onnx_dir=onnx_dir if is_current(onnx_dir) else None,
         )
     if name_or_path in shipped_models():
         packed_dir = SHIPPED_MODELS_DIR / name_or_path
         onnx_dir = onnx_dir_for(name_or_path, data_dir)
-        current = (onnx_dir / ONNX_MANIFEST).is_file() and is_expansion_of(
-            read_manifest(onnx_dir), packed_dir
-        )
+        current = is_current(onnx_dir) and is_expansion_of(read_manifest(onnx_dir), packed_dir)
         return ModelSource(name_or_path, None, onnx_dir if current else None, packed_dir)
     path = Path(name_or_path).expanduser()
     if not path.is_dir():

@@ -1,6 +1,7 @@
 """The on-disk layout of an ONNX encoder, written the same way by every producer.
 
-A directory holds ``model-fp32.onnx``, ``model-int8.onnx`` (dynamic int8, derived from fp32),
+A directory holds ``model-fp32.onnx``, ``model-int8.onnx`` (per-token int8, derived from fp32:
+:mod:`skillgraph.encoders.quantization`),
 ``tokenizer.json`` and ``manifest.json`` (dimension, max length, digests of every file). It is
 assembled in a temporary sibling and renamed into place, so an interrupted write never leaves a
 half-written model that looks complete.
@@ -38,23 +39,17 @@ def write_onnx_dir(
 
     ``manifest`` must give ``name``, ``dimension``, ``max_length`` and ``pad_id``.
     """
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from skillgraph.encoders.quantization import SCHEME, quantize_per_token
 
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-", dir=output_dir.parent))
     try:
         fp32 = staging / onnx_file("fp32")
         write_fp32(fp32)
-        # Per-channel scales keep cosine to fp32 at ~0.99; per-tensor drops it to ~0.96.
-        quantize_dynamic(
-            str(fp32),
-            str(staging / onnx_file("int8")),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-        )
+        quantize_per_token(fp32, staging / onnx_file("int8"))
         write_tokenizer(staging / TOKENIZER_FILE)
         files = {p.name: file_digest(p) for p in sorted(staging.iterdir())}
-        document = {**manifest, "files": files}
+        document = {**manifest, "quantization": SCHEME, "files": files}
         (staging / ONNX_MANIFEST).write_text(json.dumps(document, indent=2) + "\n")
         if output_dir.exists():
             shutil.rmtree(output_dir)
@@ -68,3 +63,12 @@ def write_onnx_dir(
 
 def read_manifest(directory: Path) -> dict[str, object]:
     return json.loads((directory / ONNX_MANIFEST).read_text(encoding="utf-8"))
+
+
+def is_current(directory: Path) -> bool:
+    """Whether ``directory`` holds a complete export made with this version's int8 scheme."""
+    from skillgraph.encoders.quantization import SCHEME
+
+    if not (directory / ONNX_MANIFEST).is_file():
+        return False
+    return read_manifest(directory).get("quantization") == SCHEME
