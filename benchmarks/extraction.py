@@ -20,12 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.report import BENCH_DIR, SHARED, table, write_section
-from skillgraph import SkillGraph, load_settings
+from skillgraph import SkillGraph, Threshold, load_settings
 from skillgraph.segmentation import Sentence
 from training.evaluation import load_benchmark
 from training.postings import assemble_ads, gold_set, read_postings, set_counts
 from training.span_data import bio_spans, read_span_sets
-from training.span_metrics import span_f1
+from training.span_metrics import span_f1, token_spans
 
 SENTENCE_SETS = {
     "HOUSE validation": "house_validation.jsonl",
@@ -70,16 +70,13 @@ def posting_level(graph: SkillGraph) -> tuple[list[list[object]], dict[str, floa
     extractor = graph.extractor
     rows = []
     speed = {}
-    for name, kwargs in (
-        (
-            f"cosine >= {OLD_THRESHOLD} (previous default)",
-            {"min_score": OLD_THRESHOLD, "top_k": 30},
-        ),
-        ("spans + linking + calibration (default)", {}),
+    for name, mode in (
+        (f"cosine >= {OLD_THRESHOLD} (previous default)", Threshold(OLD_THRESHOLD, 30)),
+        ("spans + linking + calibration (default)", extractor.mode()),
     ):
-        extractor.extract_many(texts[:2], **kwargs)  # warm-up
+        extractor.extract_many(texts[:2], mode)  # warm-up
         started = time.perf_counter()
-        found = [extractor.extract(text, **kwargs) for text in texts]
+        found = [extractor.extract(text, mode) for text in texts]
         seconds = time.perf_counter() - started
         speed[name] = len(texts) / seconds
         counts = set_counts([[m.uri for m in skills] for skills in found], gold)
@@ -100,28 +97,11 @@ def span_scores(graph: SkillGraph) -> list[list[object]]:
     rows = []
     for name in SPAN_SETS:
         sentences = read_span_sets(SHARED / "data" / "train" / "nnose", [name], "dev")
-        texts, starts = [], []
-        for sentence in sentences:
-            offsets, position = [], 0
-            for token in sentence.tokens:
-                offsets.append(position)
-                position += len(token) + 1
-            texts.append(" ".join(sentence.tokens))
-            starts.append(offsets)
-        tagged = spans.tagger.tag(texts)
-        predicted = []
-        for sentence, offsets, found in zip(sentences, starts, tagged, strict=True):
-            ends = [o + len(t) for o, t in zip(offsets, sentence.tokens, strict=True)]
-            as_tokens = []
-            for span in found.spans:
-                inside = [
-                    i
-                    for i, (a, b) in enumerate(zip(offsets, ends, strict=True))
-                    if a < span.end and span.start < b
-                ]
-                if inside:
-                    as_tokens.append((inside[0], inside[-1] + 1))
-            predicted.append(as_tokens)
+        readings = spans.reader.read([" ".join(s.tokens) for s in sentences])
+        predicted = [
+            token_spans(s.tokens, [(span.start, span.end) for span in reading.spans])
+            for s, reading in zip(sentences, readings, strict=True)
+        ]
         scores = span_f1([bio_spans(s.tags) for s in sentences], predicted)
         rows.append(
             [
@@ -148,7 +128,7 @@ def main() -> None:
     validation = calibration.get("validation_ads", {})
     body = (
         "## Extraction mode (spans + linking + calibration)\n\n"
-        f"Span model `{spans.tagger.name}`, encoder `{graph.encoder.name}`, ESCO "
+        f"Span model `{graph.settings.spans.model}`, read by `{spans.reader.name}`, ESCO "
         f"{graph.taxonomy.release.version}; accept threshold {spans.threshold:.2f} (calibrated "
         "probability, chosen for posting-level F1 with precision >= recall on validation ads "
         f"from SkillSpan train postings, cross-fitted: P/R/F1 "

@@ -23,11 +23,8 @@ from benchmarks.report import BENCH_DIR, commit, table, write_section
 from skillgraph import load_settings, load_taxonomy
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import BASE_MODEL, load_encoder, shipped_models
-from skillgraph.extractor import SkillExtractor
 from skillgraph.index import load_or_build_index
-from skillgraph.retrieval import SkillRetriever
-from skillgraph.runtime import index_cache_dir
-from skillgraph.segmentation import Segmenter
+from skillgraph.runtime import SkillGraph, index_cache_dir
 from training.evaluation import evaluate_ranking, load_benchmark
 
 SETS = {
@@ -44,7 +41,7 @@ def score(encoder, taxonomy, index) -> list[float]:
     # One fixed ranking path for every row, kept ones included (the default phrase weight
     # was re-chosen for the trained encoder afterwards: docs/model-card.md).
     settings = ExtractionSettings(phrase_weight=ABLATION_PHRASE_WEIGHT)
-    extractor = SkillExtractor(taxonomy, encoder, SkillRetriever(index), Segmenter(), settings)
+    extractor = SkillGraph.ranking_only(taxonomy, encoder, index, settings).extractor
 
     def rank(sentences, depth):
         found = extractor.rank_sentences(sentences, depth)

@@ -1,17 +1,18 @@
 """SkillGraph core: job text -> sentences -> candidate skills -> ranked ESCO skills.
 
 >>> graph = SkillGraph.load(load_settings())
->>> graph.extractor.extract("Experience with Python and PostgreSQL.", top_k=5)
+>>> graph.extractor.extract("Experience with Python and PostgreSQL.", Ranking(5))
 """
 
 from skillgraph.config import ConfigError, Settings, load_settings
 from skillgraph.encoders import Encoder, EncoderError, load_encoder
 from skillgraph.errors import InputError, SkillgraphError, TextTooLongError
-from skillgraph.extractor import Selection, SkillExtractor
+from skillgraph.extractor import SkillExtractor
 from skillgraph.index import IndexBuildError, SkillIndex, TextKind, load_or_build_index
 from skillgraph.memory import ExampleMemory, LabelledExample, MemoryRetriever
+from skillgraph.modes import Extraction, Mode, Ranking, Threshold
 from skillgraph.records import Evidence, SkillMatch
-from skillgraph.retrieval import Candidate, SkillRetriever
+from skillgraph.retrieval import Candidate, Retriever, SkillRetriever
 from skillgraph.runtime import SkillGraph, load_taxonomy
 from skillgraph.segmentation import Segmenter, Sentence
 
@@ -22,12 +23,15 @@ __all__ = [
     "EncoderError",
     "Evidence",
     "ExampleMemory",
+    "Extraction",
     "IndexBuildError",
     "InputError",
     "LabelledExample",
     "MemoryRetriever",
+    "Mode",
+    "Ranking",
+    "Retriever",
     "Segmenter",
-    "Selection",
     "Sentence",
     "Settings",
     "SkillExtractor",
@@ -38,6 +42,7 @@ __all__ = [
     "SkillgraphError",
     "TextKind",
     "TextTooLongError",
+    "Threshold",
     "load_encoder",
     "load_or_build_index",
     "load_settings",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from skillgraph.errors import SkillgraphError
 from skillgraph.index import TextKind
 
 PATHS = ("span", "sentence")
@@ -78,7 +79,7 @@ _STOP = frozenset(
 )
 
 
-class CalibrationError(ValueError):
+class CalibrationError(SkillgraphError, ValueError):
     """A calibration file is missing or malformed."""
 
 

@@ -62,7 +62,9 @@ class EncoderSettings:
 
 @dataclass(frozen=True)
 class IndexSettings:
-    kind: str = "exact"  # "exact", "hnsw" or "ivf"
+    kind: str = "exact"  # "exact", "fast", "hnsw" or "ivf" (skillgraph/index_kinds.py)
+    pq_subquantizers: int = 128  # fast: 4-bit codes per label vector (of 384 dimensions)
+    refine_factor: float = 2.0  # fast: rows re-scored exactly, per row asked for
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     ivf_lists: int = 512
@@ -85,14 +87,19 @@ class ExtractionSettings:
     phrase_weight: float = 0.7
     max_text_chars: int = 100_000
     max_sentence_chars: int = 2_000
+    # Sentences whose results are kept (per mode), so repeated ones (boilerplate) cost once;
+    # 0 turns the cache off.
+    cache_size: int = 20_000
 
 
 @dataclass(frozen=True)
 class SpanSettings:
     # The default extraction mode (no top_k, no min_score): skill spans, linked to ESCO and
-    # accepted by a calibrated model (docs/benchmarks.md, "extraction"). An empty model falls
-    # back to the cosine threshold extraction.min_score.
-    model: str = "skillgraph-minilm-spans"  # a shipped span model or a model directory
+    # accepted by a calibrated model (docs/benchmarks.md, "extraction"). The span model is a
+    # head on the encoder (one pass per sentence, skillgraph/reader); an empty model falls back
+    # to the cosine threshold extraction.min_score.
+    model: str = "skillgraph-minilm-esco-spans"  # a shipped span head or a head directory
+    precision: str = "int8"  # the reader's compute: "int8" (static) or "fp32"
     calibration: str = ""  # a calibration JSON; "" for the one shipped with the span model
     threshold: float = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
     candidates_per_span: int = 3
@@ -106,7 +113,10 @@ class SpanSettings:
 class ApiSettings:
     host: str = "127.0.0.1"
     port: int = 8000
-    threads: int = 4
+    # Request threads mostly wait for the extraction worker, which serves them together.
+    threads: int = 16
+    batch_window_ms: float = 2.0  # how long the worker waits for more requests to batch
+    max_batch_texts: int = 64
     max_body_bytes: int = 1_048_576
     max_search_results: int = 100
 

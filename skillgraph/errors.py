@@ -18,3 +18,7 @@ class TextTooLongError(InputError):
         super().__init__(f"text too long: {length} characters (limit {limit})")
         self.length = length
         self.limit = limit
+
+
+class IndexBuildError(SkillgraphError, RuntimeError):
+    """The index cannot be built or loaded, or cannot answer the search asked of it."""

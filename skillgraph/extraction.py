@@ -1,38 +1,46 @@
 """The default extraction mode: skill spans, linked to ESCO, accepted by a calibrated model.
 
-For each sentence the span tagger marks skill and knowledge spans; each span is searched in the
-ESCO index (and the example memory, when there is one) and its best candidates are described by
-:class:`~skillgraph.calibration.CandidateFacts`, with the sentence's own score for each skill as
-context. A sentence with no span may still imply a skill ("you will lead a team of five"): its
-own best candidates go through a separate, stricter model. The calibrated probability decides;
-a skill found in several sentences is reported once, with its most probable evidence span.
+One reader pass per sentence (:mod:`skillgraph.reader`) gives its vector, its skill spans and
+the query vectors of its spans and phrases. Each span is searched in the ESCO index (and the
+example memory, when there is one) and its best candidates are described by
+:class:`~skillgraph.calibration.CandidateFacts`, with the sentence's own scores (sentence and
+phrases, as the ranking mode scores them) as context. A sentence with no span may still imply a
+skill ("you will lead a team of five"): its own best candidates go through a separate, stricter
+model. The calibrated probability decides; a skill found in several sentences is reported once,
+with its most probable evidence span.
+
+A sentence's proposals and their probabilities depend only on its text, so repeated sentences
+(boilerplate shared by the ads of a board) are computed once (:class:`~skillgraph.cache.
+SentenceCache`), keyed also by the reader's weights and the retriever's state.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ontology import EscoTaxonomy
+from skillgraph.cache import SentenceCache, sentence_key
 from skillgraph.calibration import Calibrator, CandidateFacts
-from skillgraph.config import Settings, SpanSettings
-from skillgraph.encoders import Encoder
-from skillgraph.index import IndexRows
-from skillgraph.memory import MemoryRetriever
-from skillgraph.retrieval import Candidate, SkillRetriever
+from skillgraph.config import SpanSettings
+from skillgraph.errors import SkillgraphError
+from skillgraph.phrases import phrases
+from skillgraph.reader import Reader, Reading
+from skillgraph.retrieval import Candidate, Retriever, merge_weighted
 from skillgraph.segmentation import Sentence
-from skillgraph.spans import CALIBRATION_FILE, Span, SpanTagger, span_model_dir
+from skillgraph.spans import Span
 
 log = logging.getLogger(__name__)
 
 # The sentence's candidates a span's skill is looked up in (for the sentence_score feature).
 _CONTEXT_DEPTH = 20
 
-SentenceRanker = Callable[[Sequence[Sentence], int], list[list[Candidate]]]
+
+class CalibrationMissingError(SkillgraphError):
+    """The extraction mode has no calibration to accept candidates with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,97 +61,137 @@ class Accepted:
     probability: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Local:
+    """A proposal with offsets in its sentence, as cached; probability NaN when uncalibrated."""
+
+    candidate: Candidate
+    facts: CandidateFacts
+    start: int
+    end: int
+    probability: float
+
+    def placed(self, sentence: Sentence) -> Proposal:
+        text = sentence.text[self.start : self.end]
+        start = sentence.start + self.start
+        return Proposal(self.candidate, self.facts, sentence, start, start + len(text), text)
+
+
 class SpanExtraction:
     def __init__(
         self,
         taxonomy: EscoTaxonomy,
-        encoder: Encoder,
-        retriever: SkillRetriever | MemoryRetriever,
-        tagger: SpanTagger,
+        reader: Reader,
+        retriever: Retriever,
         calibrator: Calibrator | None,
-        rank_sentences: SentenceRanker,
         settings: SpanSettings,
+        phrase_weight: float,
+        cache_size: int = 0,
     ) -> None:
         self.taxonomy = taxonomy
-        self.encoder = encoder
+        self.reader = reader
         self.retriever = retriever
-        self.tagger = tagger
         self.calibrator = calibrator
-        self.rank_sentences = rank_sentences
         self.settings = settings
-        # Without a calibrator, proposals only (what training the calibration needs).
+        self.phrase_weight = phrase_weight
         self.threshold = settings.threshold or (calibrator.threshold if calibrator else 0.5)
+        self.cache: SentenceCache[list[_Local]] = SentenceCache(cache_size)
         fitted_for = calibrator.details.get("encoder") if calibrator else None
-        if fitted_for and fitted_for != encoder.name:
+        if fitted_for and fitted_for != reader.name:
             log.warning(
                 "the extraction calibration was fitted for %s, not %s: probabilities may be off "
-                "until `skillgraph calibrate` is run for this encoder",
+                "until `skillgraph calibrate` is run for this reader",
                 fitted_for,
-                encoder.name,
+                reader.name,
             )
 
-    @property
-    def rows(self) -> IndexRows:
-        return self.retriever.index.rows
+    # -- proposing -----------------------------------------------------------------------
 
     def proposals(self, sentences: Sequence[Sentence]) -> list[list[Proposal]]:
-        """Every candidate of every sentence, before any decision."""
-        if not sentences:
+        """Every candidate of every sentence, before any decision (not cached)."""
+        texts = list(dict.fromkeys(s.text for s in sentences))
+        local = dict(zip(texts, self._propose(texts), strict=True))
+        return [[p.placed(s) for p in local[s.text]] for s in sentences]
+
+    def _propose(self, texts: Sequence[str]) -> list[list[_Local]]:
+        if not texts:
             return []
-        tagged = self.tagger.tag([s.text for s in sentences])
-        context = self.rank_sentences(sentences, _CONTEXT_DEPTH)
-        span_texts = list(dict.fromkeys(sp.text for t in tagged for sp in t.spans))
-        depth = self.settings.candidates_per_span + 1  # one more, for the last one's margin
-        found: dict[str, list[Candidate]] = {}
-        if span_texts:
-            vectors = self.encoder.encode(span_texts)
-            found = dict(zip(span_texts, self.retriever.candidates(vectors, depth), strict=True))
+        weight = self.phrase_weight
+        parts = [
+            [(p.start, p.end) for p in phrases(Sentence(t, 0, len(t)))] if weight > 0 else []
+            for t in texts
+        ]
+        readings = self.reader.read(texts, parts)
+        context, by_span = self._search(readings, weight)
         results = []
-        for sentence, tags, own in zip(sentences, tagged, context, strict=True):
+        for i, (text, reading, own) in enumerate(zip(texts, readings, context, strict=True)):
             scores = {c.skill_uri: c.score for c in own}
             floor = own[-1].score if own else 0.0
-            proposals = []
-            for span in tags.spans:
-                candidates = found.get(span.text, [])
-                proposals += self._proposals(
+            proposed: list[_Local] = []
+            for j, span in enumerate(reading.spans):
+                proposed += self._proposals(
                     "span",
-                    candidates,
-                    sentence,
+                    by_span[(i, j)],
                     span,
                     scores,
                     floor,
-                    len(tags.spans),
+                    len(reading.spans),
                     self.settings.candidates_per_span,
                 )
             keep = (
                 self.settings.candidates_per_span_sentence
-                if tags.spans
+                if reading.spans
                 else self.settings.candidates_per_sentence
             )
             if keep:
-                whole = Span(0, len(sentence.text), sentence.text, tags.peak)
-                proposals += self._proposals(
-                    "sentence", own, sentence, whole, scores, floor, len(tags.spans), keep
+                whole = Span(0, len(text), text, reading.peak)
+                proposed += self._proposals(
+                    "sentence", own, whole, scores, floor, len(reading.spans), keep
                 )
-            results.append(proposals)
-        return results
+            results.append(proposed)
+        return self._scored(results)
+
+    def _search(
+        self, readings: Sequence[Reading], weight: float
+    ) -> tuple[list[list[Candidate]], dict[tuple[int, int], list[Candidate]]]:
+        """Every query of the batch in one search: each sentence's own best candidates (the
+        sentence and its phrases, a phrase's cosine counting ``weight`` of itself, as the
+        ranking mode scores them), and each span's (sentence, span) candidates."""
+        owners, factors, vectors = [], [], []
+        for i, reading in enumerate(readings):
+            owners.append(i)
+            factors.append(1.0)
+            vectors.append(reading.vector)
+            for vector, found in zip(reading.range_vectors, reading.range_found, strict=True):
+                if found:
+                    owners.append(i)
+                    factors.append(weight)
+                    vectors.append(vector)
+        spans = [(i, j) for i, r in enumerate(readings) for j in range(len(r.spans))]
+        vectors += [readings[i].span_vectors[j] for i, j in spans]
+        found = self.retriever.candidates(np.stack(vectors), _CONTEXT_DEPTH)
+        context = merge_weighted(
+            owners, factors, found[: len(owners)], len(readings), _CONTEXT_DEPTH
+        )
+        depth = self.settings.candidates_per_span + 1  # one more, for the last one's margin
+        by_span = {key: c[:depth] for key, c in zip(spans, found[len(owners) :], strict=True)}
+        return context, by_span
 
     def _proposals(
         self,
         path: str,
         candidates: Sequence[Candidate],
-        sentence: Sentence,
         span: Span,
         sentence_scores: dict[str, float],
         floor: float,
         spans_in_sentence: int,
         keep: int,
-    ) -> list[Proposal]:
+    ) -> list[_Local]:
+        texts = self.retriever.index.rows.texts
         proposals = []
         for rank, candidate in enumerate(candidates[:keep]):
             following = candidates[rank + 1].score if rank + 1 < len(candidates) else floor
             skill = self.taxonomy.skill(candidate.skill_uri)
-            in_sentence = candidate.skill_uri in sentence_scores
             facts = CandidateFacts(
                 path=path,
                 score=candidate.score,
@@ -151,65 +199,67 @@ class SpanExtraction:
                 margin=candidate.score - following,
                 gap_to_best=candidates[0].score - candidate.score,
                 sentence_score=sentence_scores.get(candidate.skill_uri, floor),
-                in_sentence=in_sentence,
+                in_sentence=candidate.skill_uri in sentence_scores,
                 confidence=span.confidence,
                 query_text=span.text,
-                matched_text=self.rows.texts[candidate.row],
+                matched_text=texts[candidate.row],
                 kind=candidate.kind,
                 skill_type=skill.skill_type,
                 reuse_level=skill.reuse_level,
                 spans_in_sentence=spans_in_sentence,
             )
-            start = sentence.start + span.start
-            proposals.append(
-                Proposal(candidate, facts, sentence, start, start + len(span.text), span.text)
-            )
+            proposals.append(_Local(candidate, facts, span.start, span.end, float("nan")))
         return proposals
 
-    def accept(self, proposals: Sequence[Sequence[Proposal]], max_skills: int) -> list[Accepted]:
-        """The proposals of one text at or above the threshold, one per skill (its most probable
-        evidence), most probable first."""
+    def _scored(self, proposed: list[list[_Local]]) -> list[list[_Local]]:
+        """``proposed`` with calibrated probabilities, all sentences in one model call."""
         if self.calibrator is None:
-            raise ValueError("span extraction without a calibration can only propose")
-        flat = [p for sentence in proposals for p in sentence]
-        probabilities = self.calibrator.probabilities([p.facts for p in flat])
-        best: dict[str, Accepted] = {}
-        for proposal, probability in zip(flat, probabilities, strict=True):
-            if probability < self.threshold:
-                continue
-            held = best.get(proposal.candidate.skill_uri)
-            if held is None or probability > held.probability:
-                best[proposal.candidate.skill_uri] = Accepted(proposal, float(probability))
-        ranked = sorted(best.values(), key=lambda a: (-a.probability, a.proposal.start))
-        return ranked[:max_skills]
+            return proposed
+        flat = [p for sentence in proposed for p in sentence]
+        probabilities = iter(self.calibrator.probabilities([p.facts for p in flat]).tolist())
+        return [
+            [_Local(p.candidate, p.facts, p.start, p.end, next(probabilities)) for p in sentence]
+            for sentence in proposed
+        ]
+
+    # -- deciding ------------------------------------------------------------------------
 
     def extract_sentences(
         self, per_text: Sequence[Sequence[Sentence]], max_skills: int
     ) -> list[list[Accepted]]:
-        """Accepted skills of each text (its sentences given), all sentences tagged together."""
+        """Accepted skills of each text (its sentences given); sentences seen before come from
+        the cache, the others are read together."""
+        if self.calibrator is None:
+            raise CalibrationMissingError(
+                "the span model has no calibration; run `skillgraph calibrate` first"
+            )
         sentences = [s for text_sentences in per_text for s in text_sentences]
-        proposals = self.proposals(sentences)
-        results = []
-        position = 0
+        state = (self.reader.fingerprint, self.retriever.version())
+        keys = [(state, sentence_key(s.text, self.reader.uncased)) for s in sentences]
+        representative = {key: s.text for key, s in zip(keys, sentences, strict=True)}
+        found = self.cache.get_many(
+            keys, lambda missing: self._propose([representative[k] for k in missing])
+        )
+        results, position = [], 0
         for text_sentences in per_text:
-            found = proposals[position : position + len(text_sentences)]
-            results.append(self.accept(found, max_skills))
+            chunk = found[position : position + len(text_sentences)]
+            results.append(self._accept(text_sentences, chunk, max_skills))
             position += len(text_sentences)
         return results
 
-
-def load_span_parts(settings: Settings) -> tuple[SpanTagger, Calibrator]:
-    """The span tagger and the calibration that ``settings.spans`` name."""
-    model_dir = span_model_dir(settings.spans.model)
-    tagger = SpanTagger(model_dir, settings.data_dir, settings.spans.threads)
-    calibration = settings.spans.calibration
-    path = Path(calibration).expanduser() if calibration else model_dir / CALIBRATION_FILE
-    return tagger, Calibrator.load(path)
-
-
-def best_probabilities(probabilities: np.ndarray, uris: Sequence[str]) -> dict[str, float]:
-    """The highest probability per skill (for evaluation and training code)."""
-    best: dict[str, float] = {}
-    for uri, probability in zip(uris, probabilities, strict=True):
-        best[uri] = max(best.get(uri, 0.0), float(probability))
-    return best
+    def _accept(
+        self, sentences: Sequence[Sentence], proposed: Sequence[Sequence[_Local]], max_skills: int
+    ) -> list[Accepted]:
+        """One text's proposals at or above the threshold, one per skill (its most probable
+        evidence), most probable first."""
+        best: dict[str, tuple[_Local, Sentence]] = {}
+        for sentence, candidates in zip(sentences, proposed, strict=True):
+            for local in candidates:
+                if local.probability < self.threshold:
+                    continue
+                held = best.get(local.candidate.skill_uri)
+                if held is None or local.probability > held[0].probability:
+                    best[local.candidate.skill_uri] = (local, sentence)
+        accepted = [Accepted(local.placed(s), local.probability) for local, s in best.values()]
+        accepted.sort(key=lambda a: (-a.probability, a.proposal.start))
+        return accepted[:max_skills]

@@ -1,45 +1,29 @@
-"""Job text to ranked ESCO skills: sentences, candidates per sentence, merged per text.
+"""Job text to ESCO skills: sentences, candidates per sentence, merged per text.
 
-Two modes, chosen by the parameters:
-
-* ranking (``top_k`` given, no ``min_score``): exactly the ``top_k`` best skills of the text;
-* threshold (``min_score`` given): skills scoring at least ``min_score``, at most ``top_k``
-  (default ``settings.top_k``);
-* neither given: the default extraction mode (:mod:`skillgraph.extraction`): skill spans linked
-  to ESCO and accepted by a calibrated model, at most ``settings.max_skills`` skills; without a
-  span model, a threshold of ``settings.min_score`` (chosen on the validation sets).
-
-Each sentence is queried whole and through its phrases (see :mod:`skillgraph.phrases`). A skill
-found in several sentences appears once, with its best score and that sentence as evidence.
+What comes back depends on the :mod:`mode <skillgraph.modes>`: a ranking, the skills above a
+threshold, or the default extraction mode (:mod:`skillgraph.extraction`). In the ranking and
+threshold modes each sentence is queried whole and through its phrases (see
+:mod:`skillgraph.phrases`); a skill found in several sentences appears once, with its best score
+and that sentence as evidence. Results per sentence are cached, so repeated sentences cost once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
 from ontology import EscoTaxonomy, Skill
+from skillgraph.cache import SentenceCache, sentence_key
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import InputError, TextTooLongError
-from skillgraph.extraction import Accepted, SentenceRanker, SpanExtraction
-from skillgraph.memory import MemoryRetriever, SupportedCandidate
+from skillgraph.extraction import Accepted, SpanExtraction
+from skillgraph.modes import Extraction, Mode, Ranking, Threshold, resolve_mode
 from skillgraph.phrases import phrases
-from skillgraph.records import Evidence, SkillMatch
-from skillgraph.retrieval import Candidate, SkillRetriever
+from skillgraph.records import SkillMatch
+from skillgraph.retrieval import Candidate, Retriever, merge_weighted
 from skillgraph.segmentation import Segmenter, Sentence
-
-MAX_TOP_K = 1_000
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """How many skills to keep and from which score on."""
-
-    top_k: int
-    min_score: float | None
 
 
 def skill_label(skill: Skill) -> str:
@@ -52,34 +36,26 @@ class SkillExtractor:
         self,
         taxonomy: EscoTaxonomy,
         encoder: Encoder,
-        retriever: SkillRetriever | MemoryRetriever,
+        retriever: Retriever,
         segmenter: Segmenter,
         settings: ExtractionSettings,
+        spans: SpanExtraction | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.retriever = retriever
         self.segmenter = segmenter
         self.settings = settings
-        self.spans: SpanExtraction | None = None
-
-    def enable_spans(self, factory: Callable[[SentenceRanker], SpanExtraction]) -> None:
-        """Make the default mode span extraction; ``factory`` gets this extractor's ranker."""
-        self.spans = factory(self._sentence_candidates)
+        self.spans = spans
+        self._ranked: SentenceCache[list[Candidate]] = SentenceCache(settings.cache_size)
 
     @property
     def esco_version(self) -> str:
         return self.taxonomy.release.version
 
-    def selection(self, top_k: int | None = None, min_score: float | None = None) -> Selection:
-        """Resolve the mode's defaults and validate the parameters."""
-        if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
-            raise InputError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
-        if min_score is not None and not -1.0 <= min_score <= 1.0:
-            raise InputError(f"min_score must be between -1 and 1, got {min_score}")
-        if top_k is None and min_score is None:
-            return Selection(self.settings.max_skills, self.settings.min_score)
-        return Selection(top_k or self.settings.top_k, min_score)
+    def mode(self, top_k: int | None = None, min_score: float | None = None) -> Mode:
+        """The mode that user parameters ask for (validated)."""
+        return resolve_mode(top_k, min_score, self.settings, spans=self.spans is not None)
 
     def check_text(self, text: object) -> str:
         """Return ``text`` if it can be extracted from, else raise :class:`InputError`."""
@@ -91,29 +67,32 @@ class SkillExtractor:
             raise TextTooLongError(len(text), self.settings.max_text_chars)
         return text
 
-    def extract(
-        self, text: str, top_k: int | None = None, min_score: float | None = None
-    ) -> list[SkillMatch]:
-        return self.extract_many([text], top_k, min_score)[0]
+    def extract(self, text: str, mode: Mode | None = None) -> list[SkillMatch]:
+        return self.extract_many([text], mode)[0]
 
     def extract_many(
-        self, texts: Sequence[str], top_k: int | None = None, min_score: float | None = None
+        self, texts: Sequence[str], mode: Mode | None = None
     ) -> list[list[SkillMatch]]:
-        """Skills of each text; the sentences of all texts are encoded in one batch."""
-        selection = self.selection(top_k, min_score)
+        """Skills of each text (default: the extraction mode); the sentences of all texts are
+        processed together."""
+        mode = mode or self.mode()
         for text in texts:
             self.check_text(text)
         per_text = list(self.segmenter.split_many(texts))
-        if self.spans is not None and top_k is None and min_score is None:
-            found = self.spans.extract_sentences(per_text, selection.top_k)
+        if isinstance(mode, Extraction):
+            if self.spans is None:
+                raise InputError("the extraction mode needs a span model (spans.model)")
+            found = self.spans.extract_sentences(per_text, mode.max_skills)
             return [[self._accepted_match(a) for a in accepted] for accepted in found]
+        top_k = mode.top_k
+        min_score = mode.min_score if isinstance(mode, Threshold) else None
         sentences = [s for text_sentences in per_text for s in text_sentences]
-        candidates = self._sentence_candidates(sentences, selection.top_k, selection.min_score)
+        candidates = self._sentence_candidates(sentences, top_k, min_score)
         results = []
         position = 0
         for text_sentences in per_text:
             found = candidates[position : position + len(text_sentences)]
-            results.append(self._merge(text_sentences, found, selection))
+            results.append(self._merge(text_sentences, found, top_k, min_score))
             position += len(text_sentences)
         return results
 
@@ -125,39 +104,48 @@ class SkillExtractor:
     def _sentence_candidates(
         self, sentences: Sequence[Sentence], top_k: int, min_score: float | None = None
     ) -> list[list[Candidate]]:
-        """Best skills per sentence, querying with the sentence and each of its phrases.
+        """Best skills per sentence, through the cache (a sentence's result is its text's)."""
+        state: Hashable = (self.encoder.fingerprint, self.retriever.version(), top_k, min_score)
+        keys = [(state, sentence_key(s.text, uncased=False)) for s in sentences]
+        texts = {key: s.text for key, s in zip(keys, sentences, strict=True)}
+        return self._ranked.get_many(
+            keys, lambda missing: self._rank([texts[k] for k in missing], top_k, min_score)
+        )
+
+    def _rank(
+        self, texts: Sequence[str], top_k: int, min_score: float | None
+    ) -> list[list[Candidate]]:
+        """Query each text with itself and each of its phrases.
 
         A phrase's scores count ``phrase_weight`` of their cosine: a phrase is shorter and more
         ambiguous than its sentence, so it must match clearly better to win. Repeated query
-        texts (list items, boilerplate shared by ads of a batch) are encoded and searched once.
+        texts (list items shared by sentences) are encoded and searched once.
         """
         weight = self.settings.phrase_weight
         queries: dict[str, float] = {}  # text -> the largest factor any owner gives it
         owners: list[tuple[int, str, float]] = []
-        for position, sentence in enumerate(sentences):
-            units = [(sentence.text, 1.0)]
+        for position, text in enumerate(texts):
+            units = [(text, 1.0)]
             if weight > 0:
-                units += [(phrase.text, weight) for phrase in phrases(sentence)]
-            for text, factor in units:
-                owners.append((position, text, factor))
-                queries[text] = max(queries.get(text, 0.0), factor)
-        texts = list(queries)
+                units += [(p.text, weight) for p in phrases(Sentence(text, 0, len(text)))]
+            for unit, factor in units:
+                owners.append((position, unit, factor))
+                queries[unit] = max(queries.get(unit, 0.0), factor)
+        unique = list(queries)
         floors = None
         if min_score is not None:
             # A query's raw cosine must reach min_score / factor to count after weighting.
-            floors = np.array([min_score / queries[t] for t in texts], dtype=np.float32)
-        found = self.retriever.candidates(self.encoder.encode(texts), top_k, floors)
-        by_text = dict(zip(texts, found, strict=True))
-        best: list[dict[str, Candidate]] = [{} for _ in sentences]
-        for position, text, factor in owners:
-            held = best[position]
-            for candidate in by_text[text]:
-                score = candidate.score * factor
-                if min_score is not None and score < min_score:
-                    continue
-                if candidate.skill_uri not in held or score > held[candidate.skill_uri].score:
-                    held[candidate.skill_uri] = replace(candidate, score=score)
-        return [sorted(b.values(), key=lambda c: -c.score)[:top_k] for b in best]
+            floors = np.array([min_score / queries[t] for t in unique], dtype=np.float32)
+        found = self.retriever.candidates(self.encoder.encode(unique), top_k, floors)
+        by_text = dict(zip(unique, found, strict=True))
+        return merge_weighted(
+            [o for o, _, _ in owners],
+            [f for _, _, f in owners],
+            [by_text[t] for _, t, _ in owners],
+            len(texts),
+            top_k,
+            min_score,
+        )
 
     def _accepted_match(self, accepted: Accepted) -> SkillMatch:
         proposal = accepted.proposal
@@ -171,7 +159,7 @@ class SkillExtractor:
             sentence=sentence.text,
             start=sentence.start,
             end=sentence.end,
-            evidence=_evidence(proposal.candidate),
+            evidence=proposal.candidate.evidence,
             probability=accepted.probability,
             span_text=proposal.text,
             span_start=proposal.start,
@@ -182,17 +170,18 @@ class SkillExtractor:
         self,
         sentences: Sequence[Sentence],
         candidates: Sequence[Sequence[Candidate]],
-        selection: Selection,
+        top_k: int,
+        min_score: float | None,
     ) -> list[SkillMatch]:
         best: dict[str, tuple[Candidate, Sentence]] = {}
         for sentence, sentence_candidates in zip(sentences, candidates, strict=True):
             for candidate in sentence_candidates:
-                if selection.min_score is not None and candidate.score < selection.min_score:
+                if min_score is not None and candidate.score < min_score:
                     break  # candidates are sorted best first
                 held = best.get(candidate.skill_uri)
                 if held is None or candidate.score > held[0].score:
                     best[candidate.skill_uri] = (candidate, sentence)
-        ranked = sorted(best.values(), key=lambda pair: -pair[0].score)[: selection.top_k]
+        ranked = sorted(best.values(), key=lambda pair: -pair[0].score)[:top_k]
         matches = []
         for candidate, sentence in ranked:
             skill = self.taxonomy.skill(candidate.skill_uri)
@@ -205,12 +194,10 @@ class SkillExtractor:
                     sentence=sentence.text,
                     start=sentence.start,
                     end=sentence.end,
-                    evidence=_evidence(candidate),
+                    evidence=candidate.evidence,
                 )
             )
         return matches
 
 
-def _evidence(candidate: Candidate) -> tuple[Evidence, ...]:
-    """The stored examples that raised the candidate's score (none without a memory)."""
-    return candidate.evidence if isinstance(candidate, SupportedCandidate) else ()
+__all__ = ["Extraction", "Mode", "Ranking", "SkillExtractor", "Threshold", "skill_label"]

@@ -26,15 +26,14 @@ import numpy as np
 from ontology import EscoTaxonomy
 from skillgraph.config import IndexSettings
 from skillgraph.encoders import Encoder
+from skillgraph.errors import IndexBuildError
+from skillgraph.index_kinds import IndexKind, index_kind
 
 log = logging.getLogger(__name__)
 
-INDEX_KINDS = ("exact", "hnsw", "ivf")
 _FORMAT = 1
-
-
-class IndexBuildError(RuntimeError):
-    """The index cannot be built or loaded."""
+_ENCODE_CHUNK = 8192
+_ENCODE_BATCH = 128
 
 
 class TextKind(enum.IntEnum):
@@ -113,28 +112,27 @@ class SkillIndex:
         self.key = key
         self.rows = rows
         self.kind = settings.kind
+        self._structure = index_kind(settings.kind)
         self._index = index
-        # Search parameters replace the index's own, so they must carry efSearch / nprobe too.
-        self._selector = faiss.IDSelectorRange(0, rows.label_rows)
-        if settings.kind == "hnsw":
-            self._labels_only = faiss.SearchParametersHNSW(
-                sel=self._selector, efSearch=settings.hnsw_ef_search
-            )
-        elif settings.kind == "ivf":
-            self._labels_only = faiss.SearchParametersIVF(
-                sel=self._selector, nprobe=settings.ivf_probe
-            )
-        else:
-            self._labels_only = faiss.SearchParameters(sel=self._selector)
+        self._labels_only = self._structure.labels_only(settings, rows.label_rows)
+
+    @property
+    def covers_descriptions(self) -> bool:
+        return self._structure.covers_descriptions or self.rows.label_rows == len(self.rows)
 
     def __len__(self) -> int:
-        return self._index.ntotal
+        return len(self.rows)
 
     def search(
         self, queries: np.ndarray, k: int, labels_only: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
         """(scores, row ids) of the ``k`` nearest rows per query; missing hits have id -1."""
-        k = min(k, len(self))
+        if not labels_only and not self.covers_descriptions:
+            raise IndexBuildError(
+                f"a {self.kind!r} index holds label rows only; use index.kind = 'exact' to "
+                "score descriptions"
+            )
+        k = min(k, self._index.ntotal)
         params = self._labels_only if labels_only else None
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         return self._index.search(queries, k, params=params)
@@ -146,10 +144,9 @@ def build_index_in_memory(
     """An exact index that is never cached, e.g. to evaluate a model during training."""
     rows = IndexRows.from_taxonomy(taxonomy, descriptions=descriptions)
     key = IndexKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
-    vectors = _encode_rows(rows, encoder, None)
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(vectors)
-    return SkillIndex(key, rows, index, IndexSettings())
+    settings = IndexSettings(kind="exact")
+    index = index_kind("exact").build(_encode_rows(rows, encoder, None), rows.label_rows, settings)
+    return SkillIndex(key, rows, index, settings)
 
 
 def load_or_build_index(
@@ -158,11 +155,14 @@ def load_or_build_index(
     settings: IndexSettings,
     cache_root: Path,
     progress: Callable[[int, int], None] | None = None,
+    descriptions: bool = False,
 ) -> SkillIndex:
-    """Load the cached index for this taxonomy and encoder, building and caching it if needed."""
-    if settings.kind not in INDEX_KINDS:
-        raise IndexBuildError(f"unknown index kind {settings.kind!r}; choose one of {INDEX_KINDS}")
-    rows = IndexRows.from_taxonomy(taxonomy)
+    """Load the cached index for this taxonomy and encoder, building and caching it if needed.
+
+    ``descriptions``: index the skills' descriptions too (only needed when they are scored;
+    they are the longest texts, so leaving them out halves the first build)."""
+    kind = index_kind(settings.kind)
+    rows = IndexRows.from_taxonomy(taxonomy, descriptions=descriptions)
     key = IndexKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
     directory = key.directory(cache_root)
     vectors = _load_vectors(directory, len(rows))
@@ -172,17 +172,42 @@ def load_or_build_index(
         vectors = _encode_rows(rows, encoder, progress)
         _save_vectors(directory, vectors, key)
         log.info("encoded in %.1f s into %s", time.perf_counter() - started, directory)
-    return SkillIndex(key, rows, _faiss_index(directory, vectors, settings), settings)
+    index = _structure(kind, directory, vectors, rows.label_rows, settings)
+    return SkillIndex(key, rows, index, settings)
+
+
+def _structure(
+    kind: IndexKind, directory: Path, vectors: np.ndarray, label_rows: int, settings: IndexSettings
+) -> faiss.Index:
+    """The kind's faiss structure, read from its cache file or built (and cached)."""
+    name = kind.cache_file(settings)
+    path = directory / name if name else None
+    index = None
+    if path is not None and path.is_file():
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError as exc:
+            log.warning("ignoring unreadable index %s (%s); rebuilding", path, exc)
+    expected = vectors.shape[0] if kind.covers_descriptions else label_rows
+    if index is None or index.ntotal != expected:
+        started = time.perf_counter()
+        index = kind.build(vectors, label_rows, settings)
+        if path is not None:
+            log.info("built %s index in %.1f s", kind.name, time.perf_counter() - started)
+            _atomic_write(path, lambda tmp: faiss.write_index(index, str(tmp)))
+    kind.tune(index, settings)
+    return index
 
 
 def _encode_rows(
     rows: IndexRows, encoder: Encoder, progress: Callable[[int, int], None] | None
 ) -> np.ndarray:
     vectors = np.empty((len(rows), encoder.dimension), dtype=np.float32)
-    step = 4096
-    for start in range(0, len(rows), step):
-        chunk = rows.texts[start : start + step]
-        vectors[start : start + len(chunk)] = encoder.encode(chunk)
+    # All rows by length, not chunk by chunk: batches of labels pad to a few tokens only.
+    order = sorted(range(len(rows)), key=lambda i: len(rows.texts[i]))
+    for start in range(0, len(order), _ENCODE_CHUNK):
+        chunk = order[start : start + _ENCODE_CHUNK]
+        vectors[chunk] = encoder.encode([rows.texts[i] for i in chunk], _ENCODE_BATCH)
         if progress:
             progress(start + len(chunk), len(rows))
     return vectors
@@ -221,55 +246,6 @@ def _save_vectors(directory: Path, vectors: np.ndarray, key: IndexKey) -> None:
         "dimension": int(vectors.shape[1]),
     }
     (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-
-
-def _faiss_index(directory: Path, vectors: np.ndarray, settings: IndexSettings) -> faiss.Index:
-    dimension = vectors.shape[1]
-    if settings.kind == "exact":
-        # Adding the cached vectors to a flat index is a copy; no need to store it twice.
-        index = faiss.IndexFlatIP(dimension)
-        index.add(vectors)
-        return index
-    if settings.kind == "hnsw":
-        name = f"hnsw-m{settings.hnsw_m}.faiss"
-    else:
-        name = f"ivf-{settings.ivf_lists}.faiss"
-    path = directory / name
-    index = None
-    if path.is_file():
-        try:
-            index = faiss.read_index(str(path))
-        except RuntimeError as exc:
-            log.warning("ignoring unreadable index %s (%s); rebuilding", path, exc)
-    if index is None or index.ntotal != vectors.shape[0]:
-        index = _train_index(vectors, settings)
-        _atomic_write(path, lambda tmp: faiss.write_index(index, str(tmp)))
-    if settings.kind == "hnsw":
-        index.hnsw.efSearch = settings.hnsw_ef_search
-    else:
-        index.nprobe = settings.ivf_probe
-    return index
-
-
-def _train_index(vectors: np.ndarray, settings: IndexSettings) -> faiss.Index:
-    dimension = vectors.shape[1]
-    started = time.perf_counter()
-    if settings.kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dimension, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-    else:
-        lists = min(settings.ivf_lists, max(1, vectors.shape[0] // 39))  # faiss wants 39 per list
-        index = faiss.IndexIVFFlat(
-            faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT
-        )
-        index.train(vectors)
-    index.add(vectors)
-    log.info(
-        "built %s index over %d rows in %.1f s",
-        settings.kind,
-        vectors.shape[0],
-        time.perf_counter() - started,
-    )
-    return index
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:

@@ -1,7 +1,8 @@
-"""The assembled extractor for one configuration: ESCO snapshot, encoder, index, extractor.
+"""The assembled extractor for one configuration: ESCO snapshot, encoder, index, reader,
+extractor. This is the one place that wires them: services, training and benchmarks all build
+a :class:`SkillGraph` (``load``, or ``assemble`` around parts they already hold).
 
-Services build one :class:`SkillGraph` at start-up and share it; everything it writes at run time
-lives under ``settings.data_dir``.
+Everything it writes at run time lives under ``settings.data_dir``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ontology import EscoTaxonomy, find_snapshot, read_snapshot
-from skillgraph.config import Settings
-from skillgraph.encoders import Encoder, load_encoder
-from skillgraph.extraction import SpanExtraction, load_span_parts
+from skillgraph.calibration import Calibrator
+from skillgraph.config import ExtractionSettings, MemorySettings, Settings, SpanSettings
+from skillgraph.encoders import Encoder, load_encoder, onnx_model_dir, resolve_model
+from skillgraph.extraction import SpanExtraction
 from skillgraph.extractor import SkillExtractor
 from skillgraph.index import SkillIndex, load_or_build_index
 from skillgraph.memory import ExampleMemory, MemoryRetriever
-from skillgraph.retrieval import SkillRetriever
+from skillgraph.reader import Reader, SentenceReader, load_reader
+from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
+from skillgraph.spans import SpanModelError, load_span_model
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,54 @@ def load_taxonomy(settings: Settings) -> EscoTaxonomy:
     return read_snapshot(find_snapshot(settings.esco.snapshot, [snapshot_dir(settings)]))
 
 
+def load_span_reader(settings: Settings) -> SentenceReader:
+    """The one-pass reader of ``settings.spans.model`` on the configured encoder."""
+    head = load_span_model(settings.spans.model)
+    encoder = resolve_model(settings.encoder.model, settings.data_dir).name
+    if head.encoder != encoder:
+        raise SpanModelError(
+            f"span model {head.name!r} reads the hidden states of {head.encoder}, but "
+            f'encoder.model is {encoder}: set spans.model = "" (cosine-threshold extraction) '
+            "or train a span head for this encoder (`skillgraph train-span-head`)"
+        )
+    trunk = onnx_model_dir(settings.encoder.model, settings.data_dir)
+    return load_reader(
+        head, trunk, settings.data_dir, settings.spans.precision, settings.spans.threads
+    )
+
+
+def _span_model_fits(settings: Settings) -> bool:
+    """Whether to load the configured span model. The default one fits only the default
+    encoder: with another encoder the extraction mode falls back to the cosine threshold (with
+    a warning); a span model configured explicitly must fit (see :func:`load_span_reader`)."""
+    if not settings.spans.model:
+        return False
+    if settings.spans.model != SpanSettings.model:
+        return True
+    head = load_span_model(settings.spans.model)
+    encoder = resolve_model(settings.encoder.model, settings.data_dir).name
+    if head.encoder != encoder:
+        log.warning(
+            "the default span model reads %s, not %s: the extraction mode uses the cosine "
+            "threshold extraction.min_score (train a span head for this encoder to change that)",
+            head.encoder,
+            encoder,
+        )
+        return False
+    return True
+
+
+def load_calibrator(settings: Settings) -> Calibrator | None:
+    """The extraction mode's calibration, None (with a warning) where there is none yet."""
+    configured = settings.spans.calibration
+    path = Path(configured).expanduser() if configured else None
+    path = path or load_span_model(settings.spans.model).calibration
+    if not path.is_file() and not configured:
+        log.warning("span model %s has no calibration yet: run `skillgraph calibrate`", path)
+        return None
+    return Calibrator.load(path)
+
+
 @dataclass(frozen=True)
 class SkillGraph:
     settings: Settings
@@ -47,21 +99,35 @@ class SkillGraph:
     extractor: SkillExtractor
     memory: ExampleMemory | None = None  # None when memory.enabled is false
 
+    @property
+    def spans(self) -> SpanExtraction | None:
+        """The extraction mode's span extraction; None when ``spans.model`` is empty."""
+        return self.extractor.spans
+
     @classmethod
     def load(
         cls,
         settings: Settings,
         taxonomy: EscoTaxonomy | None = None,
         progress: Callable[[int, int], None] | None = None,
+        calibrated: bool = True,
     ) -> SkillGraph:
-        """Load everything ``settings`` names, building the index on first use."""
+        """Load everything ``settings`` names, building the index on first use.
+
+        ``calibrated=False`` leaves the extraction's calibration out: its span extraction can
+        then only propose candidates (what fitting a calibration needs)."""
         started = time.perf_counter()
         taxonomy = taxonomy or load_taxonomy(settings)
         encoder = load_encoder(settings.encoder, settings.data_dir)
         index = load_or_build_index(
-            taxonomy, encoder, settings.index, index_cache_dir(settings), progress
+            taxonomy,
+            encoder,
+            settings.index,
+            index_cache_dir(settings),
+            progress,
+            descriptions=settings.extraction.description_weight > 0,
         )
-        graph = cls.assemble(settings, taxonomy, encoder, index)
+        graph = cls.assemble(settings, taxonomy, encoder, index, calibrated=calibrated)
         log.info(
             "loaded %s, %s, %d index rows in %.2f s",
             taxonomy.release.name,
@@ -73,24 +139,54 @@ class SkillGraph:
 
     @classmethod
     def assemble(
-        cls, settings: Settings, taxonomy: EscoTaxonomy, encoder: Encoder, index: SkillIndex
+        cls,
+        settings: Settings,
+        taxonomy: EscoTaxonomy,
+        encoder: Encoder,
+        index: SkillIndex,
+        reader: Reader | None = None,
+        calibrated: bool = True,
     ) -> SkillGraph:
-        """The runtime around already loaded parts (e.g. to share them between settings)."""
-        retriever = SkillRetriever(index, settings.extraction.description_weight)
+        """The runtime around already loaded parts (e.g. to share them between settings);
+        ``reader`` is loaded from ``settings.spans`` when not given."""
+        retriever: Retriever = SkillRetriever(index, settings.extraction.description_weight)
         memory = None
         if settings.memory.enabled:
             memory = ExampleMemory.open(settings, taxonomy, encoder)
             retriever = MemoryRetriever(retriever, memory, settings.memory)
-        segmenter = Segmenter(settings.extraction.max_sentence_chars)
-        extractor = SkillExtractor(taxonomy, encoder, retriever, segmenter, settings.extraction)
-        if settings.spans.model:
-            tagger, calibrator = load_span_parts(settings)
-            extractor.enable_spans(
-                lambda rank: SpanExtraction(
-                    taxonomy, encoder, retriever, tagger, calibrator, rank, settings.spans
-                )
+        spans = None
+        if _span_model_fits(settings):
+            spans = SpanExtraction(
+                taxonomy,
+                reader or load_span_reader(settings),
+                retriever,
+                load_calibrator(settings) if calibrated else None,
+                settings.spans,
+                settings.extraction.phrase_weight,
+                settings.extraction.cache_size,
             )
+        segmenter = Segmenter(settings.extraction.max_sentence_chars)
+        extractor = SkillExtractor(
+            taxonomy, encoder, retriever, segmenter, settings.extraction, spans
+        )
         return cls(settings, taxonomy, encoder, index, extractor, memory)
+
+    @classmethod
+    def ranking_only(
+        cls,
+        taxonomy: EscoTaxonomy,
+        encoder: Encoder,
+        index: SkillIndex,
+        extraction: ExtractionSettings | None = None,
+    ) -> SkillGraph:
+        """Ranking over given parts, with no example memory and no span model (e.g. to score
+        an encoder while it trains)."""
+        settings = Settings(
+            extraction=extraction or ExtractionSettings(),
+            memory=MemorySettings(enabled=False),
+            spans=SpanSettings(model=""),
+        )
+        return cls.assemble(settings, taxonomy, encoder, index)
 
     def describe(self) -> dict[str, object]:
         """What this runtime is made of (for /health and logs)."""
@@ -99,6 +195,7 @@ class SkillGraph:
             "esco_language": self.taxonomy.release.language,
             "encoder": self.encoder.name,
             "model_fingerprint": self.encoder.fingerprint,
+            "reader": None if self.spans is None else self.spans.reader.name,
             "index_kind": self.index.kind,
             "index_rows": len(self.index),
             "skills": len(self.taxonomy.skills),

@@ -17,8 +17,7 @@ from ontology import EscoTaxonomy
 from skillgraph import SkillGraph
 from skillgraph.calibration import Calibrator
 from skillgraph.config import Settings
-from skillgraph.extraction import SpanExtraction
-from skillgraph.spans import SpanTagger, span_model_dir
+from skillgraph.spans import load_span_model
 from training.calibration import (
     LabelledText,
     choose_threshold,
@@ -82,27 +81,15 @@ def validation_ads(sources: CalibrationSources, taxonomy: EscoTaxonomy) -> list[
     return ads
 
 
-def span_extraction(graph: SkillGraph, settings: Settings, tagger: SpanTagger) -> SpanExtraction:
-    """Proposals only (no calibration yet), over ``graph``'s encoder and retriever."""
-    extractor = graph.extractor
-    extractor.enable_spans(
-        lambda rank: SpanExtraction(
-            graph.taxonomy, graph.encoder, extractor.retriever, tagger, None, rank, settings.spans
-        )
-    )
-    assert extractor.spans is not None
-    return extractor.spans
-
-
 def calibrate(
     settings: Settings, sources: CalibrationSources, output: Path | None = None, l2: float = 1.0
 ) -> Calibrator:
     """Fit the calibration of ``settings.spans.model`` and write it beside the model (or to
     ``output``)."""
-    graph = SkillGraph.load(settings.replace({"spans.model": ""}))
-    model_dir = span_model_dir(settings.spans.model)
-    tagger = SpanTagger(model_dir, settings.data_dir, settings.spans.threads)
-    extraction = span_extraction(graph, settings, tagger)
+    graph = SkillGraph.load(settings, calibrated=False)
+    extraction = graph.spans
+    if extraction is None:
+        raise ValueError("spans.model is empty: there is no span model to calibrate")
     sentences = labelled_sentences(sources, graph.taxonomy)
     examples = collect_examples(extraction, sentences)
     ads = validation_ads(sources, graph.taxonomy)
@@ -116,8 +103,8 @@ def calibrate(
     )
     models = fit_models(examples, l2=l2)
     details = {
-        "span_model": tagger.name,
-        "encoder": graph.encoder.name,
+        "span_model": settings.spans.model,
+        "encoder": extraction.reader.name,
         "esco_version": graph.taxonomy.release.version,
         "weights_by_source": {
             "validation": sources.validation_weight,
@@ -138,7 +125,7 @@ def calibrate(
         "weights": features_report(models),
     }
     calibrator = Calibrator(models, threshold, details)
-    target = output or model_dir / "calibration.json"
+    target = output or load_span_model(settings.spans.model).calibration
     target.write_text(calibrator.to_json(), encoding="utf-8")
     log.info("calibration written to %s: %s", target, json.dumps(details["validation_ads"]))
     return calibrator

@@ -25,13 +25,10 @@ import torch
 from tqdm import tqdm
 
 from ontology import EscoTaxonomy
-from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import resolve_model
 from skillgraph.encoders.torch_encoder import TorchEncoder
-from skillgraph.extractor import SkillExtractor
 from skillgraph.index import build_index_in_memory
-from skillgraph.retrieval import SkillRetriever
-from skillgraph.segmentation import Segmenter
+from skillgraph.runtime import SkillGraph
 from training.evaluation import RankingScores, evaluate_ranking, load_benchmark
 from training.interpolation import InterpolationError, interpolate_weights
 from training.negatives import NegativeSampler
@@ -320,9 +317,7 @@ def _evaluate(model, config: TrainConfig, taxonomy: EscoTaxonomy, tag: int | str
         return {}
     encoder = _encoder(model, config, tag)
     index = build_index_in_memory(taxonomy, encoder)
-    extractor = SkillExtractor(
-        taxonomy, encoder, SkillRetriever(index), Segmenter(), ExtractionSettings()
-    )
+    extractor = SkillGraph.ranking_only(taxonomy, encoder, index).extractor
 
     def rank(sentences, depth):
         found = extractor.rank_sentences(sentences, depth)

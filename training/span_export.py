@@ -1,8 +1,11 @@
-"""Export a trained span tagger to ONNX and ship it packed (int8 weights) in the package.
+"""Export and ship span models: the stand-alone tagger (the span head's teacher) and the span
+head of the one-pass reader.
 
-The graph outputs label probabilities (softmax over O/B/I per token), so the runtime needs only
-onnxruntime and the tokenizer. Packing reuses the encoders' scheme
-(:func:`skillgraph.encoders.packed.pack_model`): per-channel int8 weights, ~4x smaller.
+Both are stored packed (:func:`skillgraph.encoders.packed.pack_model`: per-channel int8
+weights, ~4x smaller) with a manifest and an attribution README. The stand-alone tagger outputs
+label probabilities (softmax over O/B/I per sub-word) from token ids; it lives in
+``training/teachers/`` because only training runs it. The span head ships in the package
+(``skillgraph/spans/shipped/``), where the runtime merges it with its encoder.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import shutil
 import tempfile
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +23,40 @@ import torch
 
 from skillgraph.encoders.base import file_digest
 from skillgraph.encoders.packed import PACKED_FILE, pack_model
+from skillgraph.spans.heads import MANIFEST, PACKED_HEAD, PLAIN_HEAD, SHIPPED_SPANS_DIR
 from skillgraph.spans.labels import LABELS
-from skillgraph.spans.tagger import EXPANDED_FILE, MANIFEST, SHIPPED_SPANS_DIR, TOKENIZER_FILE
 
 log = logging.getLogger(__name__)
 
 OPSET = 17
+TAGGER_FILE = "model-fp32.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+TEACHERS_DIR = Path(__file__).resolve().parent / "teachers"
 RUNTIME_MAX_LENGTH = 128
-ATTRIBUTION = """# {name}
+DATA_ATTRIBUTION = (
+    "Trained on the train splits of SkillSpan (Zhang et al., NAACL 2022, MIT), Green et al. "
+    "2022 (CC BY 4.0) and Sayfullina et al. 2018, in the unified format of NNOSE (Zhang et al., "
+    "EACL 2024, github.com/jjzha/nnose, MIT)."
+)
+TAGGER_README = """# {name}
 
-A token classifier marking skill and knowledge spans (BIO), shipped int8-packed for SkillGraph's
-extraction mode; `calibration.json` is the accept model fitted for it (`skillgraph calibrate`).
+A stand-alone token classifier marking skill and knowledge spans (BIO): the teacher the span
+head of SkillGraph's one-pass reader is distilled from (`skillgraph train-span-head`). Rebuild
+it with `skillgraph train-spans training/span_configs/minilm-spans.toml --ship`.
 
-Base weights: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0). Fine-tuned on the train
-splits of SkillSpan (Zhang et al., NAACL 2022, MIT), Green et al. 2022 (CC BY 4.0) and
-Sayfullina et al. 2018, in the unified format of NNOSE (Zhang et al., EACL 2024,
-github.com/jjzha/nnose, MIT). The calibration also used the skill-extraction benchmark's
-validation sets (Decorte et al., CC BY 4.0) and SkillSkape (Magron et al. 2024, MIT), with
-labels from ESCO (© European Union, https://esco.ec.europa.eu).
+Base weights: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0). {data}
+"""
+HEAD_README = """# {name}
+
+The span head of SkillGraph's one-pass reader: it reads the hidden states of the encoder
+`{encoder}` and gives BIO probabilities (skill and knowledge spans) and span states whose mean
+over a span is its query vector. `calibration.json` is the extraction mode's accept model fitted
+for it (`skillgraph calibrate`).
+
+Its transformer layers start from sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0). {data}
+Part of its loss matched the teacher in `training/teachers/`. The calibration also used the
+skill-extraction benchmark's validation sets (Decorte et al., CC BY 4.0) and SkillSkape (Magron
+et al. 2024, MIT), with labels from ESCO (© European Union, https://esco.ec.europa.eu).
 """
 
 
@@ -59,7 +79,7 @@ class TokenProbabilities(torch.nn.Module):
 def export_span_model(
     model_dir: Path, output_dir: Path, name: str, details: dict[str, Any]
 ) -> Path:
-    """Write ``model-fp32.onnx``, ``tokenizer.json`` and the manifest to ``output_dir``."""
+    """Write the stand-alone tagger's ``model-fp32.onnx``, tokenizer and manifest."""
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     model = AutoModelForTokenClassification.from_pretrained(str(model_dir)).eval()
@@ -72,7 +92,7 @@ def export_span_model(
         torch.onnx.export(
             TokenProbabilities(model),
             (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-            str(output_dir / EXPANDED_FILE),
+            str(output_dir / TAGGER_FILE),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
             output_names=["probabilities"],
             dynamic_axes={
@@ -97,26 +117,50 @@ def export_span_model(
     return output_dir
 
 
-def ship_span_model(onnx_dir: Path, name: str, target_root: Path = SHIPPED_SPANS_DIR) -> Path:
-    """Pack ``onnx_dir`` (from :func:`export_span_model`) into ``target_root/name``."""
-    target = target_root / name
-    target_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target_root))
+def ship_span_model(onnx_dir: Path, name: str, target_root: Path = TEACHERS_DIR) -> Path:
+    """Pack a stand-alone tagger (from :func:`export_span_model`) into ``target_root/name``."""
+    manifest = json.loads((onnx_dir / MANIFEST).read_text(encoding="utf-8"))
+    return _ship(
+        target_root / name,
+        {PACKED_FILE: onnx_dir / TAGGER_FILE},
+        {TOKENIZER_FILE: onnx_dir / TOKENIZER_FILE},
+        manifest,
+        TAGGER_README.format(name=name, data=DATA_ATTRIBUTION),
+    )
+
+
+def ship_span_head(run_dir: Path, name: str, target_root: Path = SHIPPED_SPANS_DIR) -> Path:
+    """Pack a trained span head (a ``train-span-head`` run) into ``target_root/name``."""
+    manifest = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    manifest["name"] = name
+    readme = HEAD_README.format(name=name, encoder=manifest["encoder"], data=DATA_ATTRIBUTION)
+    return _ship(target_root / name, {PACKED_HEAD: run_dir / PLAIN_HEAD}, {}, manifest, readme)
+
+
+def _ship(
+    target: Path,
+    packed: Mapping[str, Path],
+    copied: Mapping[str, Path],
+    manifest: dict[str, Any],
+    readme: str,
+) -> Path:
+    """Assemble ``target`` in a sibling staging folder and rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        pack_model(onnx_dir / EXPANDED_FILE, staging / PACKED_FILE)
-        shutil.copyfile(onnx_dir / TOKENIZER_FILE, staging / TOKENIZER_FILE)
-        manifest = json.loads((onnx_dir / MANIFEST).read_text(encoding="utf-8"))
-        manifest["files"] = {
-            PACKED_FILE: file_digest(staging / PACKED_FILE),
-            TOKENIZER_FILE: file_digest(staging / TOKENIZER_FILE),
-        }
+        for file, source in packed.items():
+            pack_model(source, staging / file)
+        for file, source in copied.items():
+            shutil.copyfile(source, staging / file)
+        manifest = {**manifest, "files": {f: file_digest(staging / f) for f in sorted(packed)}}
+        manifest["files"].update({f: file_digest(staging / f) for f in sorted(copied)})
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        (staging / "README.md").write_text(ATTRIBUTION.format(name=name), encoding="utf-8")
+        (staging / "README.md").write_text(readme, encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    log.info("shipped span model %s in %s", name, target)
+    log.info("shipped %s in %s", target.name, target)
     return target

@@ -48,3 +48,18 @@ def span_f1(
         "strict": _f1(exact, exact, n_pred, n_gold),
         "loose": _f1(loose_pred, loose_gold, n_pred, n_gold),
     }
+
+
+def token_spans(tokens: Sequence[str], char_spans: Sequence[tuple[int, int]]) -> list[Span]:
+    """Character spans of ``" ".join(tokens)`` as (first, last + 1) token positions: every
+    token a span overlaps is in it."""
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    found = []
+    for start, end in char_spans:
+        inside = [i for i, s in enumerate(starts) if s < end and start < s + len(tokens[i])]
+        if inside:
+            found.append((inside[0], inside[-1] + 1))
+    return found

@@ -69,25 +69,30 @@ class TrainConfig:
             )
 
 
-def load_train_config(path: Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise TrainConfigError(f"training config not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise TrainConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def load_train_config(path: Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+    raw = read_toml(path)
     base = path.resolve().parent
     model = raw.get("base_model")
     if isinstance(model, str) and ("/" in model or model.startswith(".")):
         # A path (e.g. the previous stage's run) is relative to the file, like every other path;
         # a bare name is a registered model.
         raw["base_model"] = str(_path(model, base))
-    data = _build(DataConfig, raw.pop("data", {}), base, path)
-    config = _build(TrainConfig, raw, base, path, data=data)
+    data = build_config(DataConfig, raw.pop("data", {}), base, path)
+    config = build_config(TrainConfig, raw, base, path, data=data)
     return replace(config, **(overrides or {}))
 
 
-def _build(cls, values: dict[str, Any], base: Path, source: Path, **extra: Any):
+def build_config(cls, values: dict[str, Any], base: Path, source: Path, **extra: Any):
+    """``cls(**values)``: unknown keys rejected, paths resolved against ``base``."""
     known = {f.name: f for f in fields(cls)}
     unknown = sorted(set(values) - set(known))
     if unknown:

@@ -34,7 +34,7 @@ from services.rdf import (
 )
 from services.rdf.rdf_input import triple_chunks
 from skillgraph import SkillgraphError
-from skillgraph.extractor import MAX_TOP_K
+from skillgraph.modes import MAX_TOP_K
 
 _JOB_AD_SUFFIXES = (".csv", ".csv.gz")
 
@@ -107,7 +107,7 @@ def _extracted(
     context: CliContext, input_path: str, options: PostingOptions
 ) -> Iterator[PostingRecord | RowError]:
     extractor = context.graph.extractor
-    extractor.selection(options.top_k, options.min_score)  # bad parameters fail before reading
+    mode = extractor.mode(options.top_k, options.min_score)  # bad parameters fail before reading
     records = iter(
         read_records(
             input_path,
@@ -119,9 +119,7 @@ def _extracted(
     while batch := list(itertools.islice(records, 32)):
         rows = [row for row in batch if isinstance(row, InputRow)]
         try:
-            found = iter(
-                extractor.extract_many([r.text for r in rows], options.top_k, options.min_score)
-            )
+            found = iter(extractor.extract_many([r.text for r in rows], mode))
         except SkillgraphError:
             found = None  # one bad text: retry row by row, so that it costs only itself
         for row in batch:
@@ -129,11 +127,7 @@ def _extracted(
                 yield row
                 continue
             try:
-                skills = (
-                    next(found)
-                    if found
-                    else extractor.extract(row.text, options.top_k, options.min_score)
-                )
+                skills = next(found) if found else extractor.extract(row.text, mode)
             except SkillgraphError as exc:
                 yield RowError(row.row_number, row.id, str(exc), None)
                 continue

@@ -24,8 +24,8 @@ from services.batch import (
     read_records,
 )
 from services.cli.context import CliContext, progress_bar
-from skillgraph import SkillExtractor, SkillgraphError
-from skillgraph.extractor import MAX_TOP_K
+from skillgraph import Mode, SkillExtractor, SkillgraphError
+from skillgraph.modes import MAX_TOP_K
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def extract_command(
 ) -> None:
     """Extract ESCO skills from each row of INPUT (CSV with a header, or JSONL; - for stdin)."""
     extractor = context.graph.extractor
-    extractor.selection(top_k, min_score)  # reject bad parameters before reading anything
+    mode = extractor.mode(top_k, min_score)  # reject bad parameters before reading anything
     records = read_records(
         input_path,
         text_column=text_column,
@@ -107,7 +107,7 @@ def extract_command(
         progress_bar("extracting", unit="rows") as bar,
     ):
         for batch in _batches(records, batch_size):
-            for result in _extract_batch(extractor, batch, top_k, min_score):
+            for result in _extract_batch(extractor, batch, mode):
                 summary.rows += 1
                 if isinstance(result, RowError):
                     summary.rejected += 1
@@ -126,16 +126,13 @@ def _batches(records: Iterable[InputRow | RowError], size: int) -> Iterator[list
 
 
 def _extract_batch(
-    extractor: SkillExtractor,
-    batch: list[InputRow | RowError],
-    top_k: int | None,
-    min_score: float | None,
+    extractor: SkillExtractor, batch: list[InputRow | RowError], mode: Mode
 ) -> Iterator[RowResult | RowError]:
     """Results for a batch, in order. A failing batch is retried row by row, so one bad row
     costs only itself."""
     rows = [r for r in batch if isinstance(r, InputRow)]
     try:
-        found = iter(extractor.extract_many([r.text for r in rows], top_k, min_score))
+        found = iter(extractor.extract_many([r.text for r in rows], mode))
     except SkillgraphError:
         found = None
     for record in batch:
@@ -146,7 +143,7 @@ def _extract_batch(
             yield _result(extractor, record, next(found))
             continue
         try:
-            yield _result(extractor, record, extractor.extract(record.text, top_k, min_score))
+            yield _result(extractor, record, extractor.extract(record.text, mode))
         except SkillgraphError as exc:
             yield RowError(record.row_number, record.id, str(exc), None)
 

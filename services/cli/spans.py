@@ -1,4 +1,6 @@
-"""``skillgraph train-spans CONFIG`` and ``skillgraph calibrate``: the extraction mode's models."""
+"""The extraction mode's models: ``skillgraph train-span-head CONFIG`` (the span head of the
+one-pass reader), ``train-spans CONFIG`` (the stand-alone tagger it is distilled from) and
+``calibrate`` (the accept model)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,45 @@ import click
 from services.cli.context import CliContext
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@click.command("train-span-head")
+@click.argument(
+    "config_path", metavar="CONFIG", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--max-sentences", type=click.IntRange(1), help="Sentences per set and split (smoke)."
+)
+@click.option("--epochs", type=click.IntRange(1), help="Tagging epochs (default: the config's).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run directory (default: the config's output_dir).",
+)
+@click.option("--ship", is_flag=True, help="Pack the trained head into SkillGraph.")
+@click.pass_obj
+def train_span_head_command(
+    context: CliContext, config_path: Path, max_sentences, epochs, output, ship: bool
+) -> None:
+    """Train the span head on the frozen encoder as CONFIG (TOML) says; optionally ship it."""
+    from training.span_export import ship_span_head
+    from training.span_head import load_span_head_config, train_span_head
+
+    overrides = {"max_sentences": max_sentences, "epochs": epochs, "output_dir": output}
+    config = load_span_head_config(config_path, {k: v for k, v in overrides.items() if v})
+    result = train_span_head(config, context.settings.data_dir)
+    for name, scores in result.dev.items():
+        click.echo(
+            f"dev {name}: strict F1 {100 * scores['strict']['f1']:.1f}, "
+            f"loose F1 {100 * scores['loose']['f1']:.1f}"
+        )
+    click.echo(
+        f"pooled span vectors: mean cosine {result.pooling_cosine:.3f} to the encoder's; "
+        f"span model in {result.run_dir} ({result.seconds:.0f} s)"
+    )
+    if ship:
+        target = ship_span_head(result.run_dir, config.name)
+        click.echo(f"shipped in {target}; fit its calibration with `skillgraph calibrate`")
 
 
 @click.command("train-spans")
@@ -26,7 +67,8 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 def train_spans_command(
     context: CliContext, config_path: Path, max_steps, output, ship: bool
 ) -> None:
-    """Fine-tune the span tagger as CONFIG (TOML) says, export it to ONNX, optionally ship it."""
+    """Fine-tune the stand-alone span tagger (the span head's teacher) as CONFIG says, export it
+    to ONNX, optionally ship it into training/teachers/."""
     from training.span_export import export_span_model, ship_span_model
     from training.spans import load_span_config, train_spans
 

@@ -12,7 +12,6 @@ files (``skillgraph memory add``), a shipped seed, or users at run time (``POST 
 from skillgraph.memory.augmentation import (
     MemoryRetriever,
     SkillSupport,
-    SupportedCandidate,
     memory_score,
     skill_support,
 )
@@ -57,7 +56,6 @@ __all__ = [
     "SourceFormatError",
     "SourceRow",
     "StoredExample",
-    "SupportedCandidate",
     "UnknownSkillError",
     "detect_format",
     "memory_path",

@@ -18,8 +18,8 @@ or one with nothing near the text, changes nothing, and scores stay on the cosin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,13 +30,6 @@ from skillgraph.memory.memory import ExampleMemory
 from skillgraph.memory.neighbours import Neighbour
 from skillgraph.records import Evidence
 from skillgraph.retrieval import Candidate, SkillRetriever
-
-
-@dataclass(frozen=True, slots=True)
-class SupportedCandidate(Candidate):
-    """A candidate whose score stored examples raised, with those examples as evidence."""
-
-    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(slots=True)
@@ -79,10 +72,8 @@ def memory_score(cosine: float, support: SkillSupport, weight: float) -> float:
 
 
 class MemoryRetriever:
-    """A :class:`SkillRetriever` whose candidates the example memory re-scores.
-
-    Same interface as the retriever it wraps, so the extractor uses either one unchanged.
-    """
+    """A :class:`~skillgraph.retrieval.Retriever` whose candidates the example memory
+    re-scores; a candidate the votes raised carries its supporting examples as evidence."""
 
     def __init__(
         self,
@@ -111,6 +102,10 @@ class MemoryRetriever:
     @property
     def description_weight(self) -> float:
         return self.retriever.description_weight
+
+    def version(self) -> Hashable:
+        """The index's, and the datastore's generation: any write may change results."""
+        return (self.retriever.version(), self.memory.store.generation())
 
     def candidates(
         self, vectors: np.ndarray, top_k: int, min_scores: np.ndarray | None = None
@@ -178,12 +173,8 @@ class MemoryRetriever:
             score = memory_score(candidate.score, votes, self.settings.weight)
             if score == candidate.score or (score < candidate.score and uri not in held):
                 continue
-            if score > candidate.score:
-                held[uri] = SupportedCandidate(
-                    uri, score, candidate.row, candidate.kind, evidence=self._evidence(votes)
-                )
-            else:
-                held[uri] = replace(candidate, score=score)
+            evidence = self._evidence(votes) if score > candidate.score else candidate.evidence
+            held[uri] = Candidate(uri, score, candidate.row, candidate.kind, evidence)
             changed = True
         if not changed:
             return candidates[:top_k]

@@ -17,6 +17,7 @@ import numpy as np
 from skillgraph.config import ProcedureSettings
 from skillgraph.encoders import Encoder
 from skillgraph.extractor import SkillExtractor
+from skillgraph.modes import Ranking
 from skillgraph.procedure.action_verbs import ActionLexicon, action_lexicon
 from skillgraph.procedure.clustering import normalise_step
 from skillgraph.procedure.cues import CueRelation, TemporalCue
@@ -183,7 +184,7 @@ class ProcedureExtractor:
     def _skills(self, texts: list[str]) -> list[tuple[LinkedSkill, ...]]:
         if not texts:
             return []
-        found = self.skills.extract_many(texts, top_k=self.settings.skills_per_step)
+        found = self.skills.extract_many(texts, Ranking(self.settings.skills_per_step))
         return [tuple(LinkedSkill(m.uri, m.label, m.score) for m in matches) for matches in found]
 
     def _resolve_events(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skillgraph.extractor import SkillExtractor
+from skillgraph.modes import Ranking
 from skillgraph.procedure.graph import LinkedSkill
 
 
@@ -26,7 +27,7 @@ class StepSkillLinker:
     def __call__(self, texts: Sequence[str]) -> list[tuple[LinkedSkill, ...]]:
         missing = sorted({t for t in texts if t not in self._known})
         if missing:
-            found = self.extractor.extract_many(missing, top_k=self.top_k)
+            found = self.extractor.extract_many(missing, Ranking(self.top_k))
             for text, matches in zip(missing, found, strict=True):
                 self._known[text] = tuple(LinkedSkill(m.uri, m.label, m.score) for m in matches)
         return [self._known[text] for text in texts]

@@ -1,17 +1,18 @@
-"""Skill and knowledge spans in sentences (NNOSE's task), by a shipped ONNX token classifier."""
+"""Skill and knowledge spans in sentences (NNOSE's task): BIO decoding and the span heads the
+one-pass reader runs (:mod:`skillgraph.reader`)."""
 
 from skillgraph.spans.decoding import Span, decode_spans
-from skillgraph.spans.labels import LABELS
-from skillgraph.spans.tagger import (
+from skillgraph.spans.heads import (
     CALIBRATION_FILE,
     DEFAULT_SPAN_MODEL,
     SHIPPED_SPANS_DIR,
+    SpanHeadModel,
     SpanModelError,
-    SpanTagger,
-    TaggedSentence,
+    load_span_model,
     shipped_span_models,
     span_model_dir,
 )
+from skillgraph.spans.labels import LABELS
 
 __all__ = [
     "CALIBRATION_FILE",
@@ -19,10 +20,10 @@ __all__ = [
     "LABELS",
     "SHIPPED_SPANS_DIR",
     "Span",
+    "SpanHeadModel",
     "SpanModelError",
-    "SpanTagger",
-    "TaggedSentence",
     "decode_spans",
+    "load_span_model",
     "shipped_span_models",
     "span_model_dir",
 ]

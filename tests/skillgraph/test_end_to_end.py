@@ -1,5 +1,7 @@
 """The embedded defaults on the real ESCO snapshot (index built by make install)."""
 
+from skillgraph import Ranking
+
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
 
@@ -9,7 +11,7 @@ def test_real_snapshot_ranks_python_and_postgresql_in_top_five(full_graph):
     assert len(full_graph.taxonomy.skills) > 13_000
     matches = full_graph.extractor.extract(
         "We are looking for a backend developer with experience in Python and PostgreSQL.",
-        top_k=5,
+        Ranking(5),
     )
     assert {PYTHON, POSTGRES} <= {m.uri for m in matches}
 
@@ -22,7 +24,7 @@ def test_real_job_ad_yields_trade_skills(full_graph):
         "- Repair leaks and maintain heating systems\n"
         "We offer a permanent contract."
     )
-    matches = full_graph.extractor.extract(ad, top_k=10)
+    matches = full_graph.extractor.extract(ad, Ranking(10))
     labels = " ".join(m.label.lower() for m in matches)
     assert "pip" in labels or "plumb" in labels
     assert "heating" in labels

@@ -1,6 +1,6 @@
 import pytest
 
-from skillgraph import InputError, SkillGraph, TextTooLongError
+from skillgraph import InputError, Ranking, SkillGraph, TextTooLongError, Threshold
 
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
@@ -20,12 +20,12 @@ def extractor(small_graph):
 
 
 def test_python_and_postgresql_rank_in_the_top_five(extractor):
-    matches = extractor.extract("Experience with Python and PostgreSQL is required.", top_k=5)
+    matches = extractor.extract("Experience with Python and PostgreSQL is required.", Ranking(5))
     assert {PYTHON, POSTGRES} <= {m.uri for m in matches}
 
 
 def test_ranking_mode_returns_exactly_top_k_sorted(extractor):
-    matches = extractor.extract(AD, top_k=7)
+    matches = extractor.extract(AD, Ranking(7))
     assert len(matches) == 7
     scores = [m.score for m in matches]
     assert scores == sorted(scores, reverse=True)
@@ -33,20 +33,20 @@ def test_ranking_mode_returns_exactly_top_k_sorted(extractor):
 
 
 def test_evidence_is_the_sentence_with_offsets(extractor):
-    for match in extractor.extract(AD, top_k=10):
+    for match in extractor.extract(AD, Ranking(10)):
         assert AD[match.start : match.end] == match.sentence
-    staff = next(m for m in extractor.extract(AD, top_k=10) if m.uri == MANAGE_STAFF)
+    staff = next(m for m in extractor.extract(AD, Ranking(10)) if m.uri == MANAGE_STAFF)
     assert staff.sentence == "You will manage a small team of staff."
     assert staff.label == "manage staff"
     assert staff.skill_type == "skill/competence"
 
 
 def test_duplicates_across_sentences_merge_to_the_best_sentence(extractor):
-    matches = extractor.extract(AD, top_k=10)
+    matches = extractor.extract(AD, Ranking(10))
     python = [m for m in matches if m.uri == PYTHON]
     assert len(python) == 1
     per_sentence = {
-        s: extractor.extract(s, top_k=10)
+        s: extractor.extract(s, Ranking(10))
         for s in (
             "Experience with Python and PostgreSQL is required.",
             "Python scripting for automation is a plus.",
@@ -61,15 +61,15 @@ def test_duplicates_across_sentences_merge_to_the_best_sentence(extractor):
 
 
 def test_threshold_mode_keeps_only_scores_above(extractor):
-    ranked = extractor.extract(AD, top_k=20)
+    ranked = extractor.extract(AD, Ranking(20))
     threshold = ranked[3].score
-    kept = extractor.extract(AD, min_score=threshold, top_k=20)
+    kept = extractor.extract(AD, Threshold(threshold, 20))
     assert [m.uri for m in kept] == [m.uri for m in ranked if m.score >= threshold]
-    assert extractor.extract(AD, min_score=0.999) == []
+    assert extractor.extract(AD, extractor.mode(min_score=0.999)) == []
 
 
 def test_min_score_zero_gives_exactly_the_default_top_k(extractor):
-    matches = extractor.extract(AD, min_score=0.0)
+    matches = extractor.extract(AD, extractor.mode(min_score=0.0))
     assert len(matches) == extractor.settings.top_k
 
 
@@ -96,8 +96,8 @@ def test_without_a_span_model_the_default_mode_is_the_cosine_threshold(small_gra
 
 def test_extract_many_equals_one_by_one(extractor):
     texts = [AD, "Install pipework and manage staff.", "SQL"]
-    together = extractor.extract_many(texts, top_k=5)
-    alone = [extractor.extract(t, top_k=5) for t in texts]
+    together = extractor.extract_many(texts, Ranking(5))
+    alone = [extractor.extract(t, Ranking(5)) for t in texts]
     assert [[m.uri for m in r] for r in together] == [[m.uri for m in r] for r in alone]
 
 
@@ -130,11 +130,11 @@ def test_overlong_text_is_rejected_with_the_limit(extractor):
 )
 def test_bad_parameters_are_rejected(extractor, kwargs, message):
     with pytest.raises(InputError, match=message):
-        extractor.extract("Python", **kwargs)
+        extractor.mode(**kwargs)
 
 
 def test_text_without_words_has_no_skills(extractor):
-    assert extractor.extract("• • • ---", top_k=5) == []
+    assert extractor.extract("• • • ---", Ranking(5)) == []
 
 
 def test_rank_sentences_uses_sentences_as_given(extractor):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
 from skillgraph.encoders import BASE_MODEL, resolve_model
 from skillgraph.encoders.packed import PACKED_FILE
-from skillgraph.spans import SpanTagger
 from tests.conftest import FIXTURES
 from training.span_data import TaggedSentence, bio_spans, merge_layers, read_span_sets
 from training.span_export import export_span_model, ship_span_model
+from training.span_features import TeacherTagger
 from training.spans import IGNORE, SpanConfigError, encode_tagged, load_span_config, train_spans
 
 SMOKE = FIXTURES / "train" / "spans_smoke.toml"
@@ -58,13 +59,13 @@ def test_smoke_training_exports_a_tagger_that_runs(tmp_path):
     assert result.steps == 3
     assert set(result.dev["tiny"]) == {"strict", "loose"}
     onnx_dir = export_span_model(result.model_dir, tmp_path / "onnx", "tiny-spans", {})
-    shipped = ship_span_model(onnx_dir, "tiny-spans", tmp_path / "shipped")
+    shipped = ship_span_model(onnx_dir, "tiny-spans", tmp_path / "teachers")
     assert (shipped / PACKED_FILE).stat().st_size < (
         onnx_dir / "model-fp32.onnx"
     ).stat().st_size / 3
-    tagger = SpanTagger(shipped, tmp_path / "data", threads=1)
-    text = "Strong communication skills and experience with Python."
-    (tagged,) = tagger.tag([text])
-    assert 0.0 <= tagged.peak <= 1.0
-    for span in tagged.spans:
-        assert text[span.start : span.end] == span.text and 0 <= span.confidence <= 1
+    teacher = TeacherTagger(shipped, threads=1)
+    ids = np.array([[101, 2844, 4807, 102]])
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": 0 * ids}
+    probabilities = teacher(feeds)
+    assert probabilities.shape == (1, 4, 3)
+    np.testing.assert_allclose(probabilities.sum(-1), 1.0, atol=1e-5)

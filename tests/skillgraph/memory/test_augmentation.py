@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from skillgraph import Ranking, Threshold
 from skillgraph.memory import LabelledExample, Neighbour, StoredExample, memory_score
 from skillgraph.memory.augmentation import skill_support
 from tests.skillgraph.memory.conftest import DIGITAL_CONTENT, PYTHON, SQL, P
@@ -54,13 +55,13 @@ def dump(matches):
 def test_an_empty_memory_or_a_far_example_changes_nothing(small_graph, small_memory_graph):
     plain = small_graph.extractor  # memory on but never written: no file, no examples
     augmented = small_memory_graph.extractor
-    modes = [{}, {"top_k": 7}, {"min_score": 0.3}, {"top_k": 3, "min_score": 0.0}]
-    expected = [dump([plain.extract(AD, **mode)]) for mode in modes]
-    assert [dump([augmented.extract(AD, **mode)]) for mode in modes] == expected
+    modes = [None, Ranking(7), Threshold(0.3, 10), Threshold(0.0, 3)]
+    expected = [dump([plain.extract(AD, mode)]) for mode in modes]
+    assert [dump([augmented.extract(AD, mode)]) for mode in modes] == expected
     small_memory_graph.memory.add(
         [LabelledExample("The office has a dog and free coffee.", (DIGITAL_CONTENT,))]
     )
-    assert [dump([augmented.extract(AD, **mode)]) for mode in modes] == expected
+    assert [dump([augmented.extract(AD, mode)]) for mode in modes] == expected
     assert augmented.rank_sentences([AD], 20) == plain.rank_sentences([AD], 20)
 
 
@@ -68,25 +69,25 @@ def test_one_example_moves_a_missed_skill_into_the_top_five_and_deleting_it_undo
     full_memory_graph,
 ):
     extractor, memory = full_memory_graph.extractor, full_memory_graph.memory
-    before = extractor.extract(PARAPHRASE, top_k=5)
+    before = extractor.extract(PARAPHRASE, Ranking(5))
     assert SANITATION not in {m.uri for m in before}
     (added,) = memory.add([LabelledExample(EXAMPLE, (SANITATION,))])
-    after = extractor.extract(PARAPHRASE, top_k=5)
+    after = extractor.extract(PARAPHRASE, Ranking(5))
     taught = next(m for m in after if m.uri == SANITATION)
     assert [e.example_id for e in taught.evidence] == [added.example.id]
     assert taught.evidence[0].text == EXAMPLE and taught.evidence[0].similarity > 0.6
     assert all(not m.evidence for m in after if m.uri != SANITATION)
     memory.remove(added.example.id)
-    assert dump([extractor.extract(PARAPHRASE, top_k=5)]) == dump([before])
+    assert dump([extractor.extract(PARAPHRASE, Ranking(5))]) == dump([before])
 
 
 def test_a_negative_example_pushes_a_skill_down_for_near_texts(full_memory_graph):
     extractor, memory = full_memory_graph.extractor, full_memory_graph.memory
     text = "Experience with Python and PostgreSQL is required."
-    before = {m.uri: m.score for m in extractor.extract(text, top_k=10)}
+    before = {m.uri: m.score for m in extractor.extract(text, Ranking(10))}
     assert PYTHON in before
     memory.add([LabelledExample("Experience with Python is required.", (), (PYTHON,))])
-    after = extractor.extract(text, top_k=10)
+    after = extractor.extract(text, Ranking(10))
     scores = {m.uri: m.score for m in after}
     assert scores.get(PYTHON, -1.0) < before[PYTHON] - 0.2
     assert len(after) == 10  # the next skill took its place

@@ -1,0 +1,250 @@
+"""The one-pass reader at run time: the encoder and its span head as one ONNX graph.
+
+One pass over a sentence gives its vector (the encoder's own ``embedding`` output, unchanged),
+its skill spans (the head's BIO probabilities, decoded) and *span states*, whose mean over any
+run of sub-words is the query vector of that part of the sentence: the spans found, and any
+other character ranges the caller asks for (its phrases). No part is encoded again.
+
+The graph is assembled once per (head, encoder) from the expanded encoder and the shipped head
+(:func:`expand_reader`) into ``<data_dir>/models/``, as fp32 and dynamic int8.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from skillgraph.encoders.onnx_files import (
+    PRECISIONS,
+    TOKENIZER_FILE,
+    is_current,
+    onnx_file,
+    read_manifest,
+    write_onnx_dir,
+)
+from skillgraph.reader.graph import EMBEDDING, MASK, PROBABILITIES, SPAN_STATES
+from skillgraph.spans.decoding import Span, decode_spans
+from skillgraph.spans.heads import PACKED_HEAD, SpanHeadModel, SpanModelError
+from skillgraph.spans.labels import OUTSIDE
+
+log = logging.getLogger(__name__)
+
+CharRange = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One sentence, read once."""
+
+    vector: np.ndarray  # the sentence's unit vector (dimension,)
+    spans: tuple[Span, ...]
+    peak: float  # how likely its most skill-like sub-word is inside a span
+    span_vectors: np.ndarray  # a unit query vector per span, (spans, dimension)
+    range_vectors: np.ndarray  # per requested range, zero where no sub-word falls in it
+    range_found: np.ndarray  # bool per requested range
+
+
+class Reader(Protocol):
+    """What the extraction mode reads sentences with (:class:`SentenceReader`, or a fake)."""
+
+    name: str
+    fingerprint: str  # changes whenever the weights change
+    uncased: bool  # whether case is lost on reading ("Python" reads as "python")
+
+    def read(
+        self, sentences: Sequence[str], ranges: Sequence[Sequence[CharRange]] | None = None
+    ) -> list[Reading]: ...
+
+
+class SentenceReader:
+    """Reads sentences: vectors, spans and part vectors from one pass each."""
+
+    def __init__(
+        self, model_dir: Path, precision: str = "int8", threads: int = 0, batch_size: int = 32
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if precision not in PRECISIONS:
+            raise SpanModelError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
+        manifest = read_manifest(model_dir)
+        model_path = model_dir / onnx_file(precision)
+        self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        self.tokenizer.enable_truncation(max_length=int(manifest["max_length"]))
+        self.tokenizer.enable_padding(pad_id=int(manifest.get("pad_id", 0)))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.name = f"onnx-{precision}:{manifest['name']}"
+        self.fingerprint = str(manifest["files"][model_path.name])  # type: ignore[index]
+        self.dimension = int(manifest["dimension"])
+        self.batch_size = batch_size
+        normalizer = json.loads(self.tokenizer.to_str()).get("normalizer") or {}
+        # An uncased tokenizer reads "Python" and "python" alike (cache keys fold case).
+        self.uncased = bool(normalizer.get("lowercase", False))
+
+    def read(
+        self, sentences: Sequence[str], ranges: Sequence[Sequence[CharRange]] | None = None
+    ) -> list[Reading]:
+        """A reading per sentence, in order; ``ranges[i]`` are character ranges of sentence
+        ``i`` to pool query vectors for."""
+        wanted = ranges if ranges is not None else [()] * len(sentences)
+        found: list[Reading | None] = [None] * len(sentences)
+        # Similar lengths together: less padding.
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            encodings = self.tokenizer.encode_batch([sentences[i] for i in chunk])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            feeds = {
+                "input_ids": ids,
+                MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.zeros_like(ids),
+            }
+            vectors, probabilities, states = self.session.run(
+                [EMBEDDING, PROBABILITIES, SPAN_STATES],
+                {k: v for k, v in feeds.items() if k in self.input_names},
+            )
+            for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
+                n = int(sum(encoding.attention_mask))
+                found[i] = _reading(
+                    sentences[i],
+                    vectors[row],
+                    probabilities[row, :n],
+                    states[row, :n],
+                    encoding.offsets[:n],
+                    encoding.word_ids[:n],
+                    wanted[i],
+                )
+        return found  # type: ignore[return-value]
+
+
+def _reading(
+    text: str,
+    vector: np.ndarray,
+    probabilities: np.ndarray,
+    states: np.ndarray,
+    offsets: Sequence[tuple[int, int]],
+    word_ids: Sequence[int | None],
+    ranges: Sequence[CharRange],
+) -> Reading:
+    spans = decode_spans(text, probabilities, offsets, word_ids)
+    real = np.array([t for t, w in enumerate(word_ids) if w is not None], dtype=np.int64)
+    peak = float(1.0 - probabilities[real, OUTSIDE].min()) if len(real) else 0.0
+    pooled, found = _pooled(states, offsets, real, [(s.start, s.end) for s in spans] + [*ranges])
+    return Reading(
+        vector=vector.astype(np.float32, copy=False),
+        spans=tuple(spans),
+        peak=peak,
+        span_vectors=pooled[: len(spans)],
+        range_vectors=pooled[len(spans) :],
+        range_found=found[len(spans) :],
+    )
+
+
+def _pooled(
+    states: np.ndarray,
+    offsets: Sequence[tuple[int, int]],
+    real: np.ndarray,
+    ranges: Sequence[CharRange],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit mean of the span states over each range's sub-words (those overlapping it); a
+    range with no sub-word (cut off by truncation) gets a zero row and ``False``."""
+    dimension = states.shape[1]
+    if not ranges or not len(real):
+        return np.zeros((len(ranges), dimension), np.float32), np.zeros(len(ranges), bool)
+    starts = np.array([offsets[t][0] for t in real])
+    ends = np.array([offsets[t][1] for t in real])
+    wanted = np.asarray(ranges, dtype=np.int64)
+    first = np.searchsorted(ends, wanted[:, 0], side="right")  # first sub-word ending after a
+    last = np.searchsorted(starts, wanted[:, 1], side="left") - 1  # last starting before b
+    found = first <= last
+    # Real sub-words are contiguous, so a range's mean is a difference of prefix sums.
+    cumulative = np.zeros((len(real) + 1, dimension), np.float64)
+    np.cumsum(states[real], axis=0, out=cumulative[1:])
+    sums = cumulative[np.where(found, last + 1, 0)] - cumulative[np.where(found, first, 0)]
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    pooled = np.where(norms > 0, sums / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
+    return pooled, found
+
+
+def expand_reader(head: SpanHeadModel, trunk_dir: Path, target: Path) -> None:
+    """Write the reader's ONNX directory: the trunk's fp32 graph with the head merged in."""
+    import onnx
+
+    from skillgraph.encoders.packed import unpack_model
+    from skillgraph.reader.graph import merge_head
+
+    trunk_manifest = read_manifest(trunk_dir)
+    trunk_graph = trunk_dir / onnx_file("fp32")
+
+    def write_fp32(path: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            head_graph = head.head_file
+            if head_graph.name == PACKED_HEAD:
+                head_graph = Path(tmp) / "head.onnx"
+                unpack_model(head.head_file, head_graph)
+            merged = merge_head(onnx.load(str(trunk_graph)), onnx.load(str(head_graph)))
+        onnx.save(merged, str(path))
+
+    write_onnx_dir(
+        target,
+        write_fp32,
+        lambda path: shutil.copyfile(trunk_dir / TOKENIZER_FILE, path),
+        {
+            "name": f"{head.encoder}+{head.name}",
+            "dimension": trunk_manifest["dimension"],
+            "max_length": head.max_length,
+            "pad_id": trunk_manifest.get("pad_id", 0),
+            "head": head.name,
+            "head_digest": head.digest,
+            "encoder": head.encoder,
+            "encoder_fingerprint": _fingerprint(trunk_dir),
+        },
+    )
+
+
+def _fingerprint(trunk_dir: Path) -> str:
+    """The digest of the trunk's fp32 graph: the weights a head was trained on."""
+    return str(read_manifest(trunk_dir)["files"][onnx_file("fp32")])  # type: ignore[index]
+
+
+def reader_dir(head: SpanHeadModel, data_dir: Path) -> Path:
+    return data_dir / "models" / f"reader-{head.name}-{head.digest[:12]}"
+
+
+def load_reader(
+    head: SpanHeadModel,
+    trunk_dir: Path,
+    data_dir: Path,
+    precision: str = "int8",
+    threads: int = 0,
+) -> SentenceReader:
+    """The reader of ``head`` on the encoder in ``trunk_dir``, assembled on first use."""
+    fingerprint = _fingerprint(trunk_dir)
+    if fingerprint != head.encoder_fingerprint:
+        raise SpanModelError(
+            f"span model {head.name!r} was trained on {head.encoder} with weights "
+            f"{head.encoder_fingerprint}, but {trunk_dir} holds weights {fingerprint}: "
+            "train a span head for this encoder (`skillgraph train-span-head`)"
+        )
+    target = reader_dir(head, data_dir)
+    current = is_current(target) and read_manifest(target)["encoder_fingerprint"] == fingerprint
+    if not current:
+        log.info("assembling the one-pass reader %s into %s (first use only)", head.name, target)
+        expand_reader(head, trunk_dir, target)
+    return SentenceReader(target, precision, threads)

@@ -1,0 +1,127 @@
+"""The one-pass reader on the shipped encoder and span head: vectors, spans, part vectors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from skillgraph import Settings, SkillGraph
+from skillgraph.config import EncoderSettings
+from skillgraph.encoders import file_digest, load_encoder
+from skillgraph.runtime import load_span_reader
+from skillgraph.spans import (
+    DEFAULT_SPAN_MODEL,
+    SpanModelError,
+    load_span_model,
+    shipped_span_models,
+    span_model_dir,
+)
+
+TEXTS = [
+    "You have solid experience with Python programming.",
+    "Strong communication skills and the ability to work in a team.",
+    "We are located in the heart of the city centre.",
+    "Knowledge of SQL databases and Linux administration is a plus.",
+]
+
+
+@pytest.fixture(scope="module", params=["fp32", "int8"])
+def reader(request, model_data_dir):
+    settings = Settings(data_dir=model_data_dir).replace({"spans.precision": request.param})
+    return load_span_reader(settings)
+
+
+@pytest.fixture(scope="module")
+def encoder(model_data_dir):
+    return load_encoder(EncoderSettings(), model_data_dir)
+
+
+def test_the_default_head_is_shipped_small_and_intact():
+    assert DEFAULT_SPAN_MODEL in shipped_span_models()
+    head = load_span_model(DEFAULT_SPAN_MODEL)
+    assert head.manifest["files"][head.head_file.name] == file_digest(head.head_file)
+    assert head.encoder == EncoderSettings().model
+    size = sum(p.stat().st_size for p in span_model_dir(DEFAULT_SPAN_MODEL).iterdir())
+    assert size < 10_000_000
+
+
+def test_the_sentence_vector_is_the_encoders_own(reader, encoder):
+    vectors = np.stack([r.vector for r in reader.read(TEXTS)])
+    cosines = np.sum(vectors * encoder.encode(TEXTS), axis=1)
+    floor = 0.9999 if reader.name.startswith("onnx-fp32") else 0.99
+    assert cosines.min() > floor, cosines
+
+
+def test_explicit_skills_are_marked_with_exact_offsets(reader):
+    python, soft, none, _ = reader.read(TEXTS)
+    assert [s.text for s in python.spans] == ["Python programming"]
+    assert any("communication" in s.text for s in soft.spans)
+    assert none.spans == () and none.peak < 0.5
+    for text, reading in zip(TEXTS[:2], (python, soft), strict=True):
+        for span in reading.spans:
+            assert text[span.start : span.end] == span.text
+            assert 0.5 < span.confidence <= 1.0
+
+
+def test_a_spans_pooled_vector_stands_in_for_its_own_encoding(reader, encoder):
+    readings = reader.read(TEXTS)
+    # Spans with a content word: a stray one-word span such as "to" has no meaning alone.
+    spans = [(r, j) for r in readings for j, s in enumerate(r.spans) if len(s.text) > 3]
+    own = encoder.encode([r.spans[j].text for r, j in spans])
+    pooled = np.stack([r.span_vectors[j] for r, j in spans])
+    sentence = np.stack([r.vector for r, _ in spans])
+    np.testing.assert_allclose(np.linalg.norm(pooled, axis=1), 1.0, atol=1e-5)
+    # Closer to the span read alone than the whole sentence is.
+    assert np.all(np.sum(pooled * own, axis=1) > np.sum(sentence * own, axis=1))
+
+
+def test_ranges_get_vectors_and_a_range_past_the_truncation_is_flagged(reader):
+    long = "Python " * 200 + "and finally Kubernetes."
+    (reading,) = reader.read([long], [[(0, 6), (len(long) - 11, len(long) - 1)]])
+    assert reading.range_found.tolist() == [True, False]
+    assert np.linalg.norm(reading.range_vectors[0]) == pytest.approx(1.0, abs=1e-5)
+    assert not reading.range_vectors[1].any()
+
+
+def test_a_sentence_reads_the_same_alone_and_in_any_batch(reader):
+    together = reader.read(TEXTS)
+    for text, batched in zip(TEXTS, together, strict=True):
+        (alone,) = reader.read([text])
+        assert [s.text for s in alone.spans] == [s.text for s in batched.spans]
+        np.testing.assert_allclose(alone.vector, batched.vector, atol=1e-5)
+        np.testing.assert_allclose(alone.span_vectors, batched.span_vectors, atol=1e-5)
+
+
+def test_an_unknown_span_model_is_a_clear_error(model_data_dir):
+    settings = Settings(data_dir=model_data_dir).replace({"spans.model": "no-such-model"})
+    with pytest.raises(SpanModelError, match="unknown span model"):
+        load_span_reader(settings)
+
+
+def test_a_head_for_another_encoder_is_refused(model_data_dir, small_taxonomy):
+    settings = Settings(data_dir=model_data_dir).replace({"encoder.model": "all-MiniLM-L6-v2"})
+    with pytest.raises(SpanModelError, match="reads the hidden states of skillgraph-minilm-esco"):
+        load_span_reader(settings)
+    # Named explicitly (here: by its directory), it is an error to load; the default span
+    # model with another encoder only falls back to the cosine threshold.
+    explicit = settings.replace({"spans.model": str(span_model_dir(DEFAULT_SPAN_MODEL))})
+    with pytest.raises(SpanModelError, match="reads the hidden states"):
+        SkillGraph.load(explicit.replace({"memory.enabled": False}), taxonomy=small_taxonomy)
+    graph = SkillGraph.load(settings.replace({"memory.enabled": False}), taxonomy=small_taxonomy)
+    assert graph.spans is None
+
+
+def test_a_head_whose_trunk_weights_changed_is_refused(model_data_dir, tmp_path):
+    head_dir = tmp_path / "head"
+    head_dir.mkdir()
+    shipped = span_model_dir(DEFAULT_SPAN_MODEL)
+    for file in shipped.iterdir():
+        (head_dir / file.name).write_bytes(file.read_bytes())
+    manifest = json.loads((head_dir / "manifest.json").read_text())
+    manifest["encoder_fingerprint"] = "0" * 16
+    (head_dir / "manifest.json").write_text(json.dumps(manifest))
+    settings = Settings(data_dir=model_data_dir).replace({"spans.model": str(head_dir)})
+    with pytest.raises(SpanModelError, match="was trained on skillgraph-minilm-esco with weights"):
+        load_span_reader(settings)
