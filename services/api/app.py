@@ -7,8 +7,9 @@ import logging
 from flask import Flask
 
 from services.api import examples, extract, health, procedure, sparql, taxonomy
+from services.api.batching import MicroBatcher
 from services.api.problems import register_error_handlers
-from services.api.state import EXTENSION
+from services.api.state import BATCHER, EXTENSION
 from skillgraph import Settings, SkillGraph, load_settings
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,13 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     app = Flask("skillgraph")
     app.config["MAX_CONTENT_LENGTH"] = settings.api.max_body_bytes
     app.json.sort_keys = False
-    app.extensions[EXTENSION] = graph or SkillGraph.load(settings)
+    graph = graph or SkillGraph.load(settings)
+    app.extensions[EXTENSION] = graph
+    app.extensions[BATCHER] = MicroBatcher(
+        graph.extractor.extract_many,
+        window=settings.api.batch_window_ms / 1000,
+        max_texts=settings.api.max_batch_texts,
+    )
     for module in (examples, extract, health, procedure, sparql, taxonomy):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)

@@ -1,11 +1,11 @@
-"""POST /v1/extract: ranked ESCO skills for one text."""
+"""POST /v1/extract: the ESCO skills of one text (extracted together with concurrent requests)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
 from services.api.requests import json_body, optional_int, optional_number
-from services.api.state import current_graph
+from services.api.state import current_batcher, current_graph
 
 blueprint = Blueprint("extract", __name__)
 
@@ -15,9 +15,8 @@ def extract():
     body = json_body(allowed={"text", "top_k", "min_score"}, required={"text"})
     graph = current_graph()
     text = graph.extractor.check_text(body["text"])
-    matches = graph.extractor.extract(
-        text, top_k=optional_int(body, "top_k"), min_score=optional_number(body, "min_score")
-    )
+    mode = graph.extractor.mode(optional_int(body, "top_k"), optional_number(body, "min_score"))
+    matches = current_batcher().extract(text, mode)
     return jsonify(
         esco_version=graph.taxonomy.release.version,
         encoder=graph.encoder.name,

@@ -1,13 +1,20 @@
-"""The SkillGraph runtime shared by all requests of one app."""
+"""The shared state of one app, built by the factory: the SkillGraph runtime and the worker that
+extracts concurrent requests together."""
 
 from __future__ import annotations
 
 from flask import current_app
 
+from services.api.batching import MicroBatcher
 from skillgraph import SkillGraph
 
 EXTENSION = "skillgraph"
+BATCHER = "skillgraph.batcher"
 
 
 def current_graph() -> SkillGraph:
     return current_app.extensions[EXTENSION]
+
+
+def current_batcher() -> MicroBatcher:
+    return current_app.extensions[BATCHER]
