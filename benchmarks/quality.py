@@ -33,8 +33,15 @@ SETS = {
 VARIANTS = [
     ("ONNX fp32, labels (default)", {}),
     ("ONNX fp32, labels, whole sentences only (no phrases)", {"extraction.phrase_weight": 0.0}),
-    ("ONNX fp32, labels + descriptions (weight 1.0)", {"extraction.description_weight": 1.0}),
-    ("ONNX fp32, labels + descriptions (weight 0.9)", {"extraction.description_weight": 0.9}),
+    ("ONNX fp32, labels, exact index", {"index.kind": "exact"}),
+    (
+        "ONNX fp32, labels + descriptions (weight 1.0)",
+        {"extraction.description_weight": 1.0, "index.kind": "exact"},
+    ),
+    (
+        "ONNX fp32, labels + descriptions (weight 0.9)",
+        {"extraction.description_weight": 0.9, "index.kind": "exact"},
+    ),
     ("ONNX int8, labels", {"encoder.precision": "int8"}),
     # The shipped default has no torch weights; torch/ONNX parity is a test (test_encoders.py).
     (

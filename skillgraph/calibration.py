@@ -10,6 +10,7 @@ coefficients fitted by ``training/calibration.py`` on annotated data that is not
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -83,8 +84,9 @@ class CalibrationError(SkillgraphError, ValueError):
     """A calibration file is missing or malformed."""
 
 
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+@functools.lru_cache(maxsize=65_536)  # matched labels and spans repeat across candidates
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 @dataclass(frozen=True, slots=True)

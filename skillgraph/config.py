@@ -62,7 +62,9 @@ class EncoderSettings:
 
 @dataclass(frozen=True)
 class IndexSettings:
-    kind: str = "exact"  # "exact", "fast", "hnsw" or "ivf" (skillgraph/index_kinds.py)
+    # "fast", "exact", "hnsw" or "ivf" (skillgraph/index_kinds.py). fast: ~4x faster than
+    # exact, the same RP@5/RP@10/MRR on every benchmark set (docs/benchmarks.md, "Index").
+    kind: str = "fast"
     pq_subquantizers: int = 128  # fast: 4-bit codes per label vector (of 384 dimensions)
     refine_factor: float = 2.0  # fast: rows re-scored exactly, per row asked for
     hnsw_m: int = 32

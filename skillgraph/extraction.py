@@ -1,10 +1,11 @@
 """The default extraction mode: skill spans, linked to ESCO, accepted by a calibrated model.
 
 One reader pass per sentence (:mod:`skillgraph.reader`) gives its vector, its skill spans and
-the query vectors of its spans and phrases. Each span is searched in the ESCO index (and the
-example memory, when there is one) and its best candidates are described by
-:class:`~skillgraph.calibration.CandidateFacts`, with the sentence's own scores (sentence and
-phrases, as the ranking mode scores them) as context. A sentence with no span may still imply a
+their query vectors. Each span is searched in the ESCO index (and the example memory, when
+there is one) and its best candidates are described by
+:class:`~skillgraph.calibration.CandidateFacts`, with the sentence's own scores as context
+(its whole vector: querying its phrases too, as the ranking mode does, doubled the searches
+for no gain on validation, docs/benchmarks.md). A sentence with no span may still imply a
 skill ("you will lead a team of five"): its own best candidates go through a separate, stricter
 model. The calibrated probability decides; a skill found in several sentences is reported once,
 with its most probable evidence span.
@@ -27,9 +28,8 @@ from skillgraph.cache import SentenceCache, sentence_key
 from skillgraph.calibration import Calibrator, CandidateFacts
 from skillgraph.config import SpanSettings
 from skillgraph.errors import SkillgraphError
-from skillgraph.phrases import phrases
 from skillgraph.reader import Reader, Reading
-from skillgraph.retrieval import Candidate, Retriever, merge_weighted
+from skillgraph.retrieval import Candidate, Retriever
 from skillgraph.segmentation import Sentence
 from skillgraph.spans import Span
 
@@ -85,7 +85,6 @@ class SpanExtraction:
         retriever: Retriever,
         calibrator: Calibrator | None,
         settings: SpanSettings,
-        phrase_weight: float,
         cache_size: int = 0,
     ) -> None:
         self.taxonomy = taxonomy
@@ -93,7 +92,6 @@ class SpanExtraction:
         self.retriever = retriever
         self.calibrator = calibrator
         self.settings = settings
-        self.phrase_weight = phrase_weight
         self.threshold = settings.threshold or (calibrator.threshold if calibrator else 0.5)
         self.cache: SentenceCache[list[_Local]] = SentenceCache(cache_size)
         fitted_for = calibrator.details.get("encoder") if calibrator else None
@@ -116,13 +114,8 @@ class SpanExtraction:
     def _propose(self, texts: Sequence[str]) -> list[list[_Local]]:
         if not texts:
             return []
-        weight = self.phrase_weight
-        parts = [
-            [(p.start, p.end) for p in phrases(Sentence(t, 0, len(t)))] if weight > 0 else []
-            for t in texts
-        ]
-        readings = self.reader.read(texts, parts)
-        context, by_span = self._search(readings, weight)
+        readings = self.reader.read(texts)
+        context, by_span = self._search(readings)
         results = []
         for i, (text, reading, own) in enumerate(zip(texts, readings, context, strict=True)):
             scores = {c.skill_uri: c.score for c in own}
@@ -152,30 +145,16 @@ class SpanExtraction:
         return self._scored(results)
 
     def _search(
-        self, readings: Sequence[Reading], weight: float
+        self, readings: Sequence[Reading]
     ) -> tuple[list[list[Candidate]], dict[tuple[int, int], list[Candidate]]]:
-        """Every query of the batch in one search: each sentence's own best candidates (the
-        sentence and its phrases, a phrase's cosine counting ``weight`` of itself, as the
-        ranking mode scores them), and each span's (sentence, span) candidates."""
-        owners, factors, vectors = [], [], []
-        for i, reading in enumerate(readings):
-            owners.append(i)
-            factors.append(1.0)
-            vectors.append(reading.vector)
-            for vector, found in zip(reading.range_vectors, reading.range_found, strict=True):
-                if found:
-                    owners.append(i)
-                    factors.append(weight)
-                    vectors.append(vector)
+        """Every query of the batch in one search: each sentence's own best candidates, and
+        each (sentence, span)'s."""
         spans = [(i, j) for i, r in enumerate(readings) for j in range(len(r.spans))]
-        vectors += [readings[i].span_vectors[j] for i, j in spans]
-        found = self.retriever.candidates(np.stack(vectors), _CONTEXT_DEPTH)
-        context = merge_weighted(
-            owners, factors, found[: len(owners)], len(readings), _CONTEXT_DEPTH
-        )
+        vectors = [r.vector for r in readings] + [readings[i].span_vectors[j] for i, j in spans]
         depth = self.settings.candidates_per_span + 1  # one more, for the last one's margin
-        by_span = {key: c[:depth] for key, c in zip(spans, found[len(owners) :], strict=True)}
-        return context, by_span
+        depths = [_CONTEXT_DEPTH] * len(readings) + [depth] * len(spans)
+        found = self.retriever.candidates(np.stack(vectors), depths)
+        return found[: len(readings)], dict(zip(spans, found[len(readings) :], strict=True))
 
     def _proposals(
         self,

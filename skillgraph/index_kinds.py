@@ -3,7 +3,8 @@
 * ``exact``: every row, brute force (BLAS), nothing to build or cache;
 * ``fast``: label rows as 4-bit product codes scanned with SIMD (``PQ<m>x4fs``), the best
   ``refine_factor`` x k re-scored exactly (``RFlat``): ~4x faster than ``exact`` for a recall of
-  the exact top 20 skills above 0.999 (docs/benchmarks.md, "Index");
+  the exact top 20 skills above 0.999 (docs/benchmarks.md, "Index"); below 10 000 label rows
+  (a small snapshot) they are searched exactly;
 * ``hnsw`` and ``ivf``: graph and inverted-list structures over every row.
 
 Each kind says how its structure is built, cached (next to the vectors) and searched over label
@@ -64,6 +65,10 @@ class Fast(IndexKind):
 
     def build(self, vectors, label_rows, settings):
         labels = np.ascontiguousarray(vectors[:label_rows])
+        if label_rows < FAST_MIN_ROWS:  # too few to train codes on; brute force is quick
+            index = faiss.IndexRefineFlat(faiss.IndexFlatIP(labels.shape[1]))
+            index.add(labels)
+            return index
         spec = f"PQ{settings.pq_subquantizers}x4fs,RFlat"
         index = faiss.index_factory(labels.shape[1], spec, faiss.METRIC_INNER_PRODUCT)
         index.train(labels)
@@ -121,6 +126,8 @@ class Ivf(IndexKind):
             sel=faiss.IDSelectorRange(0, label_rows), nprobe=settings.ivf_probe
         )
 
+
+FAST_MIN_ROWS = 10_000
 
 INDEX_KINDS: dict[str, IndexKind] = {kind.name: kind for kind in (Exact(), Fast(), Hnsw(), Ivf())}
 

@@ -24,6 +24,12 @@ _ROWS_PER_SKILL = 8
 _MIN_ROWS = 64
 _KINDS = tuple(TextKind)  # by value, without an enum call per row
 
+TopK = int | Sequence[int]  # one for every query, or one per query
+
+
+def per_query(top_k: TopK, queries: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(top_k, dtype=np.int64), (queries,))
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -57,10 +63,10 @@ class Retriever(Protocol):
         ...
 
     def candidates(
-        self, vectors: np.ndarray, top_k: int, min_scores: np.ndarray | None = None
+        self, vectors: np.ndarray, top_k: TopK, min_scores: np.ndarray | None = None
     ) -> list[list[Candidate]]:
-        """The ``top_k`` best skills for each query vector, best first; with ``min_scores``
-        (one per query), none below its query's minimum."""
+        """The ``top_k`` best skills for each query vector (``top_k`` may differ per query),
+        best first; with ``min_scores`` (one per query), none below its query's minimum."""
         ...
 
 
@@ -68,10 +74,13 @@ class SkillRetriever:
     def __init__(self, index: SkillIndex, description_weight: float = 0.0) -> None:
         if not 0.0 <= description_weight <= 1.0:
             raise ValueError(f"description_weight must be in [0, 1], got {description_weight}")
-        if description_weight > 0 and index.rows.label_rows == len(index.rows):
+        if description_weight > 0 and not (
+            index.rows.label_rows < len(index.rows) and index.covers_descriptions
+        ):
             raise IndexBuildError(
-                "extraction.description_weight > 0 needs an index of skill descriptions too "
-                "(built when the runtime is loaded with that setting)"
+                "extraction.description_weight > 0 needs the skills' descriptions in the index: "
+                "index.kind = 'exact', 'hnsw' or 'ivf' (descriptions are indexed when the "
+                "runtime is loaded with that weight)"
             )
         self.index = index
         self.description_weight = description_weight
@@ -84,7 +93,7 @@ class SkillRetriever:
         return (self.index.key, self.description_weight)
 
     def candidates(
-        self, vectors: np.ndarray, top_k: int, min_scores: np.ndarray | None = None
+        self, vectors: np.ndarray, top_k: TopK, min_scores: np.ndarray | None = None
     ) -> list[list[Candidate]]:
         """See :meth:`Retriever.candidates`. With ``min_scores`` a search can stop early: rows
         come sorted, so once a fetched row scores below the minimum no unseen row can reach it.
@@ -92,7 +101,9 @@ class SkillRetriever:
         if len(vectors) == 0:
             return []
         labels_only = self.description_weight == 0.0
-        k_rows = _MIN_ROWS if min_scores is not None else max(_MIN_ROWS, top_k * _ROWS_PER_SKILL)
+        wanted = per_query(top_k, len(vectors))
+        deepest = int(wanted.max())
+        k_rows = _MIN_ROWS if min_scores is not None else max(_MIN_ROWS, deepest * _ROWS_PER_SKILL)
         results: list[list[Candidate] | None] = [None] * len(vectors)
         pending = np.arange(len(vectors))
         limit = self.index.rows.label_rows if labels_only else len(self.index)
@@ -100,12 +111,12 @@ class SkillRetriever:
             scores, rows = self.index.search(vectors[pending], k_rows, labels_only=labels_only)
             retry = []
             for position, query in enumerate(pending):
-                found = self._aggregate(scores[position], rows[position], top_k)
+                found = self._aggregate(scores[position], rows[position], int(wanted[query]))
                 # Too few distinct skills among the rows fetched: fetch more for this query,
                 # unless the rows already fell below the score that matters.
                 floor = None if min_scores is None else float(min_scores[query])
                 reachable = floor is None or scores[position][-1] >= floor
-                if len(found) < top_k and k_rows < limit and reachable:
+                if len(found) < wanted[query] and k_rows < limit and reachable:
                     retry.append(query)
                 else:
                     results[query] = [c for c in found if floor is None or c.score >= floor]
@@ -153,7 +164,8 @@ def merge_weighted(
     Query ``i`` belongs to unit ``owners[i]`` and its scores count ``factors[i]`` of their
     cosine (a phrase counts less than its sentence); ``found[i]`` are its candidates.
     """
-    best: list[dict[str, Candidate]] = [{} for _ in range(units)]
+    # skill -> (weighted score, candidate, factor); weighted candidates only for the winners.
+    best: list[dict[str, tuple[float, Candidate, float]]] = [{} for _ in range(units)]
     for owner, factor, candidates in zip(owners, factors, found, strict=True):
         held = best[owner]
         for candidate in candidates:
@@ -161,6 +173,8 @@ def merge_weighted(
             if min_score is not None and score < min_score:
                 break  # candidates are sorted best first
             current = held.get(candidate.skill_uri)
-            if current is None or score > current.score:
-                held[candidate.skill_uri] = candidate.weighted(factor)
-    return [sorted(b.values(), key=lambda c: -c.score)[:top_k] for b in best]
+            if current is None or score > current[0]:
+                held[candidate.skill_uri] = (score, candidate, factor)
+    return [
+        [c.weighted(f) for _, c, f in sorted(b.values(), key=lambda e: -e[0])[:top_k]] for b in best
+    ]

@@ -162,7 +162,6 @@ class SkillGraph:
                 retriever,
                 load_calibrator(settings) if calibrated else None,
                 settings.spans,
-                settings.extraction.phrase_weight,
                 settings.extraction.cache_size,
             )
         segmenter = Segmenter(settings.extraction.max_sentence_chars)

@@ -59,19 +59,15 @@ class WordReader:
         self.skill_words = {w.lower() for w in skill_words}
         self.sentences_read = 0
 
-    def read(
-        self, sentences: Sequence[str], ranges: Sequence[Sequence[tuple[int, int]]] | None = None
-    ) -> list[Reading]:
+    def read(self, sentences: Sequence[str]) -> list[Reading]:
         self.sentences_read += len(sentences)
-        wanted = ranges if ranges is not None else [()] * len(sentences)
         readings = []
-        for text, parts in zip(sentences, wanted, strict=True):
+        for text in sentences:
             spans = tuple(
                 Span(m.start(), m.end(), m.group(), 0.9)
                 for m in _WORD.finditer(text)
                 if m.group().lower() in self.skill_words
             )
-            vectors = [embed(text[a:b]) for a, b in parts]
             readings.append(
                 Reading(
                     vector=embed(text),
@@ -80,10 +76,6 @@ class WordReader:
                     span_vectors=np.stack([embed(s.text) for s in spans])
                     if spans
                     else np.zeros((0, DIMENSION), np.float32),
-                    range_vectors=np.stack(vectors)
-                    if vectors
-                    else np.zeros((0, DIMENSION), np.float32),
-                    range_found=np.ones(len(vectors), bool),
                 )
             )
         return readings

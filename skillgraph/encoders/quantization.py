@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-SCHEME = "per-token-int8-v2"  # recorded in manifests: a changed scheme means re-quantising
+SCHEME = "per-token-int8-v3"  # recorded in manifests: a changed scheme means re-quantising
 _MIN_ELEMENTS = 4096  # smaller weights stay fp32: they cost nothing
 
 
@@ -32,7 +32,7 @@ def quantize_per_token(source: Path, target: Path) -> int:
     weights = {t.name: t for t in graph.initializer}
     constants = [
         numpy_helper.from_array(np.array(127.0, np.float32), "q_127"),
-        numpy_helper.from_array(np.array(128.0, np.float32), "q_128"),
+        numpy_helper.from_array(np.array(128.5, np.float32), "q_128_5"),
         numpy_helper.from_array(np.array(1e-12, np.float32), "q_tiny"),
         numpy_helper.from_array(np.array(128, np.uint8), "q_zero_point"),
     ]
@@ -58,7 +58,7 @@ def quantize_per_token(source: Path, target: Path) -> int:
         source_input = node.input[0]
         if source_input not in quantized_inputs:  # Q, K and V share their input: once
             a = f"q_in{len(quantized_inputs)}_"
-            # |a| / scale is at most 127 by construction: no clipping needed before the shift.
+            # |a| / scale is at most 127 by construction: no clipping before the shift to uint8.
             nodes += [
                 helper.make_node("ReduceMax", [source_input], [a + "max"], axes=[-1]),
                 helper.make_node("ReduceMin", [source_input], [a + "min"], axes=[-1]),
@@ -67,8 +67,8 @@ def quantize_per_token(source: Path, target: Path) -> int:
                 helper.make_node("Div", [a + "range", "q_127"], [a + "scale"]),
                 helper.make_node("Div", ["q_127", a + "range"], [a + "inverse"]),
                 helper.make_node("Mul", [source_input, a + "inverse"], [a + "scaled"]),
-                helper.make_node("Round", [a + "scaled"], [a + "rounded"]),
-                helper.make_node("Add", [a + "rounded", "q_128"], [a + "shifted"]),
+                # In [0.5, 255.5]: the cast's truncation rounds it, with no Round pass.
+                helper.make_node("Add", [a + "scaled", "q_128_5"], [a + "shifted"]),
                 helper.make_node("Cast", [a + "shifted"], [a + "u8"], to=TensorProto.UINT8),
             ]
             quantized_inputs[source_input] = (a + "u8", a + "scale")

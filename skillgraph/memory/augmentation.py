@@ -29,7 +29,7 @@ from skillgraph.memory.label_scores import SkillLabelScorer
 from skillgraph.memory.memory import ExampleMemory
 from skillgraph.memory.neighbours import Neighbour
 from skillgraph.records import Evidence
-from skillgraph.retrieval import Candidate, SkillRetriever
+from skillgraph.retrieval import Candidate, SkillRetriever, TopK, per_query
 
 
 @dataclass(slots=True)
@@ -108,15 +108,20 @@ class MemoryRetriever:
         return (self.retriever.version(), self.memory.store.generation())
 
     def candidates(
-        self, vectors: np.ndarray, top_k: int, min_scores: np.ndarray | None = None
+        self, vectors: np.ndarray, top_k: TopK, min_scores: np.ndarray | None = None
     ) -> list[list[Candidate]]:
         neighbour_index = self.memory.neighbour_index()
         if not len(neighbour_index) or not len(vectors):
             return self.retriever.candidates(vectors, top_k, min_scores)
         neighbours = neighbour_index.search(vectors, self.settings.k, self.settings.min_similarity)
         support = [skill_support(n, self.settings.temperature) for n in neighbours]
-        depths = [top_k + sum(1 for s in votes.values() if s.negative) for votes in support]
-        found = self._retrieve(vectors, depths, min_scores)
+        wanted = per_query(top_k, len(vectors))
+        # One more per negated skill: a skill pushed down must leave room for the next one.
+        depths = [
+            int(k) + sum(1 for s in votes.values() if s.negative)
+            for k, votes in zip(wanted, support, strict=True)
+        ]
+        found = self.retriever.candidates(vectors, depths, min_scores)
         results = []
         for position, candidates in enumerate(found):
             floor = None if min_scores is None else float(min_scores[position])
@@ -126,24 +131,16 @@ class MemoryRetriever:
                 # most its supporters' similarity, so one below both cannot enter.
                 bound = max(-1.0 if floor is None else floor, candidates[-1].score)
             results.append(
-                self._rescore(vectors[position], candidates, support[position], top_k, floor, bound)
+                self._rescore(
+                    vectors[position],
+                    candidates,
+                    support[position],
+                    int(wanted[position]),
+                    floor,
+                    bound,
+                )
             )
         return results
-
-    def _retrieve(
-        self, vectors: np.ndarray, depths: Sequence[int], min_scores: np.ndarray | None
-    ) -> list[list[Candidate]]:
-        """The index's candidates per query, each as deep as asked: one more than ``top_k`` per
-        negated skill, since a skill pushed down must leave room for the next one."""
-        found: list[list[Candidate]] = [[] for _ in depths]
-        for depth in sorted(set(depths)):
-            chosen = [i for i, d in enumerate(depths) if d == depth]
-            floors = None if min_scores is None else min_scores[chosen]
-            for i, candidates in zip(
-                chosen, self.retriever.candidates(vectors[chosen], depth, floors), strict=True
-            ):
-                found[i] = candidates
-        return found
 
     def _rescore(
         self,

@@ -1,9 +1,8 @@
 """The one-pass reader at run time: the encoder and its span head as one ONNX graph.
 
 One pass over a sentence gives its vector (the encoder's own ``embedding`` output, unchanged),
-its skill spans (the head's BIO probabilities, decoded) and *span states*, whose mean over any
-run of sub-words is the query vector of that part of the sentence: the spans found, and any
-other character ranges the caller asks for (its phrases). No part is encoded again.
+its skill spans (the head's BIO probabilities, decoded) and *span states*, whose mean over a
+span's sub-words is that span's query vector: no span is encoded again.
 
 The graph is assembled once per (head, encoder) from the expanded encoder and the shipped head
 (:func:`expand_reader`) into ``<data_dir>/models/``, as fp32 and dynamic int8.
@@ -49,8 +48,6 @@ class Reading:
     spans: tuple[Span, ...]
     peak: float  # how likely its most skill-like sub-word is inside a span
     span_vectors: np.ndarray  # a unit query vector per span, (spans, dimension)
-    range_vectors: np.ndarray  # per requested range, zero where no sub-word falls in it
-    range_found: np.ndarray  # bool per requested range
 
 
 class Reader(Protocol):
@@ -60,16 +57,14 @@ class Reader(Protocol):
     fingerprint: str  # changes whenever the weights change
     uncased: bool  # whether case is lost on reading ("Python" reads as "python")
 
-    def read(
-        self, sentences: Sequence[str], ranges: Sequence[Sequence[CharRange]] | None = None
-    ) -> list[Reading]: ...
+    def read(self, sentences: Sequence[str]) -> list[Reading]: ...
 
 
 class SentenceReader:
     """Reads sentences: vectors, spans and part vectors from one pass each."""
 
     def __init__(
-        self, model_dir: Path, precision: str = "int8", threads: int = 0, batch_size: int = 32
+        self, model_dir: Path, precision: str = "int8", threads: int = 0, batch_size: int = 16
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -97,12 +92,8 @@ class SentenceReader:
         # An uncased tokenizer reads "Python" and "python" alike (cache keys fold case).
         self.uncased = bool(normalizer.get("lowercase", False))
 
-    def read(
-        self, sentences: Sequence[str], ranges: Sequence[Sequence[CharRange]] | None = None
-    ) -> list[Reading]:
-        """A reading per sentence, in order; ``ranges[i]`` are character ranges of sentence
-        ``i`` to pool query vectors for."""
-        wanted = ranges if ranges is not None else [()] * len(sentences)
+    def read(self, sentences: Sequence[str]) -> list[Reading]:
+        """A reading per sentence, in order."""
         found: list[Reading | None] = [None] * len(sentences)
         # Similar lengths together: less padding.
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
@@ -128,7 +119,6 @@ class SentenceReader:
                     states[row, :n],
                     encoding.offsets[:n],
                     encoding.word_ids[:n],
-                    wanted[i],
                 )
         return found  # type: ignore[return-value]
 
@@ -140,19 +130,15 @@ def _reading(
     states: np.ndarray,
     offsets: Sequence[tuple[int, int]],
     word_ids: Sequence[int | None],
-    ranges: Sequence[CharRange],
 ) -> Reading:
     spans = decode_spans(text, probabilities, offsets, word_ids)
     real = np.array([t for t, w in enumerate(word_ids) if w is not None], dtype=np.int64)
     peak = float(1.0 - probabilities[real, OUTSIDE].min()) if len(real) else 0.0
-    pooled, found = _pooled(states, offsets, real, [(s.start, s.end) for s in spans] + [*ranges])
     return Reading(
         vector=vector.astype(np.float32, copy=False),
         spans=tuple(spans),
         peak=peak,
-        span_vectors=pooled[: len(spans)],
-        range_vectors=pooled[len(spans) :],
-        range_found=found[len(spans) :],
+        span_vectors=_pooled(states, offsets, real, [(s.start, s.end) for s in spans]),
     )
 
 
@@ -161,25 +147,24 @@ def _pooled(
     offsets: Sequence[tuple[int, int]],
     real: np.ndarray,
     ranges: Sequence[CharRange],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unit mean of the span states over each range's sub-words (those overlapping it); a
-    range with no sub-word (cut off by truncation) gets a zero row and ``False``."""
+) -> np.ndarray:
+    """Unit mean of the span states over each character range's sub-words (those overlapping
+    it; a span always has some)."""
     dimension = states.shape[1]
-    if not ranges or not len(real):
-        return np.zeros((len(ranges), dimension), np.float32), np.zeros(len(ranges), bool)
+    if not ranges:
+        return np.zeros((0, dimension), np.float32)
     starts = np.array([offsets[t][0] for t in real])
     ends = np.array([offsets[t][1] for t in real])
     wanted = np.asarray(ranges, dtype=np.int64)
     first = np.searchsorted(ends, wanted[:, 0], side="right")  # first sub-word ending after a
-    last = np.searchsorted(starts, wanted[:, 1], side="left") - 1  # last starting before b
-    found = first <= last
+    last = np.searchsorted(starts, wanted[:, 1], side="left")  # one past the last before b
     # Real sub-words are contiguous, so a range's mean is a difference of prefix sums.
     cumulative = np.zeros((len(real) + 1, dimension), np.float64)
     np.cumsum(states[real], axis=0, out=cumulative[1:])
-    sums = cumulative[np.where(found, last + 1, 0)] - cumulative[np.where(found, first, 0)]
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    pooled = np.where(norms > 0, sums / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
-    return pooled, found
+    sums = cumulative[last] - cumulative[first]
+    return (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(
+        np.float32
+    )
 
 
 def expand_reader(head: SpanHeadModel, trunk_dir: Path, target: Path) -> None:

@@ -6,6 +6,8 @@ from skillgraph.encoders import Encoder, load_encoder
 from skillgraph.index import IndexBuildError, IndexRows, TextKind, load_or_build_index
 from skillgraph.index_kinds import index_kind
 
+EXACT = IndexSettings(kind="exact")
+
 
 class CountingEncoder(Encoder):
     """The real encoder, counting the texts it is asked to encode."""
@@ -76,7 +78,7 @@ def test_approximate_kinds_agree_with_exact_on_the_best_hit(
     settings = IndexSettings(
         kind=kind, ivf_lists=4, ivf_probe=4, pq_subquantizers=16, refine_factor=40
     )
-    exact = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path, None, True)
+    exact = load_or_build_index(small_taxonomy, encoder, EXACT, tmp_path, None, True)
     approximate = load_or_build_index(small_taxonomy, encoder, settings, tmp_path, None, True)
     assert approximate.kind == kind
     queries = encoder.inner.encode(["write SQL queries", "lead a team", "Java developer"])
@@ -89,6 +91,22 @@ def test_approximate_kinds_agree_with_exact_on_the_best_hit(
     assert (exact.key.directory(tmp_path) / index_kind(kind).cache_file(settings)).is_file()
 
 
+def test_fast_codes_find_the_exact_best_rows(small_taxonomy):
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((300, 64)).astype(np.float32)
+    vectors = centres[rng.integers(0, 300, 12_000)] + 0.3 * rng.standard_normal((12_000, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    settings = IndexSettings(kind="fast", pq_subquantizers=16, refine_factor=4)
+    fast = index_kind("fast").build(vectors, len(vectors), settings)
+    index_kind("fast").tune(fast, settings)
+    assert fast.ntotal == len(vectors) and "Refine" in type(fast).__name__
+    queries = vectors[:200] + 0.05 * rng.standard_normal((200, 64)).astype(np.float32)
+    _, exact = index_kind("exact").build(vectors, len(vectors), settings).search(queries, 10)
+    _, found = fast.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact, strict=True)])
+    assert recall > 0.95
+
+
 def test_a_labels_only_kind_refuses_to_search_descriptions(tmp_path, small_taxonomy, encoder):
     settings = IndexSettings(kind="fast", pq_subquantizers=16)
     index = load_or_build_index(small_taxonomy, encoder, settings, tmp_path, None, True)
@@ -98,13 +116,13 @@ def test_a_labels_only_kind_refuses_to_search_descriptions(tmp_path, small_taxon
 
 def test_descriptions_are_indexed_only_when_asked_for(tmp_path, small_taxonomy, encoder):
     labels = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path)
-    both = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path, None, True)
+    both = load_or_build_index(small_taxonomy, encoder, EXACT, tmp_path, None, True)
     assert len(labels) == labels.rows.label_rows == both.rows.label_rows < len(both)
     assert labels.key != both.key
 
 
 def test_labels_only_search_never_returns_description_rows(tmp_path, small_taxonomy, encoder):
-    index = load_or_build_index(small_taxonomy, encoder, IndexSettings(), tmp_path, None, True)
+    index = load_or_build_index(small_taxonomy, encoder, EXACT, tmp_path, None, True)
     query = encoder.inner.encode(["The techniques and principles of software development"])
     _, rows = index.search(query, 20, labels_only=True)
     assert rows.max() < index.rows.label_rows

@@ -77,12 +77,13 @@ def test_a_spans_pooled_vector_stands_in_for_its_own_encoding(reader, encoder):
     assert np.all(np.sum(pooled * own, axis=1) > np.sum(sentence * own, axis=1))
 
 
-def test_ranges_get_vectors_and_a_range_past_the_truncation_is_flagged(reader):
+def test_a_span_past_the_truncation_is_not_found(reader):
     long = "Python " * 200 + "and finally Kubernetes."
-    (reading,) = reader.read([long], [[(0, 6), (len(long) - 11, len(long) - 1)]])
-    assert reading.range_found.tolist() == [True, False]
-    assert np.linalg.norm(reading.range_vectors[0]) == pytest.approx(1.0, abs=1e-5)
-    assert not reading.range_vectors[1].any()
+    (reading,) = reader.read([long])
+    # 128 sub-words are read: [CLS], 126 words "python", [SEP].
+    assert all(span.end <= 7 * 126 for span in reading.spans)
+    assert not any("Kubernetes" in span.text for span in reading.spans)
+    np.testing.assert_allclose(np.linalg.norm(reading.span_vectors, axis=1), 1.0, atol=1e-5)
 
 
 def test_a_sentence_reads_the_same_alone_and_in_any_batch(reader):
