@@ -90,7 +90,7 @@ class ExtractionSettings:
     max_text_chars: int = 100_000
     max_sentence_chars: int = 2_000
     # Sentences whose results are kept (per mode), so repeated ones (boilerplate) cost once;
-    # 0 turns the cache off.
+    # 0 turns the cache off (and with it the deduplication of repeats within a batch).
     cache_size: int = 20_000
 
 

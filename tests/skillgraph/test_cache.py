@@ -38,11 +38,11 @@ def test_the_least_recently_used_entry_goes_first():
     assert compute.calls[-1] == ["b"]
 
 
-def test_capacity_zero_keeps_nothing_but_still_computes_repeats_once():
+def test_capacity_zero_turns_it_off_repeats_included():
     cache, compute = SentenceCache(0), Counting()
-    cache.get_many(["a", "a"], compute)
+    assert cache.get_many(["a", "a"], compute) == ["value of a", "value of a"]
     cache.get_many(["a"], compute)
-    assert compute.calls == [["a"], ["a"]] and len(cache) == 0
+    assert compute.calls == [["a", "a"], ["a"]] and len(cache) == 0
 
 
 def test_threads_sharing_a_cache_get_consistent_values():

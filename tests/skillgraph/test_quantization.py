@@ -34,7 +34,7 @@ def test_every_layer_weight_is_quantised_and_the_scheme_is_recorded(model_data_d
     count = quantize_per_token(directory / "model-fp32.onnx", tmp_path / "int8.onnx")
     assert count == 36  # 6 layers x (Q, K, V, attention output, intermediate, output)
     graph = onnx.load(str(tmp_path / "int8.onnx")).graph
-    assert sum(n.op_type == "MatMulInteger" for n in graph.node) == 36
+    assert sum(n.op_type == "MatMulIntegerToFloat" for n in graph.node) == 36
     assert not any(n.op_type == "DynamicQuantizeLinear" for n in graph.node)
 
 
