@@ -30,6 +30,7 @@ from skillgraph import Encoder, Segmenter, SkillExtractor, SkillGraph, load_sett
 from skillgraph.config import MemorySettings
 from skillgraph.memory import ExampleMemory, MemoryRetriever, read_source, seed_path, text_key
 from skillgraph.memory.label_scores import SkillLabelScorer
+from skillgraph.retrieval import per_query
 from training.evaluation import (
     BenchmarkSentence,
     load_benchmark,
@@ -84,15 +85,19 @@ class CachedRetriever:
         self.index, self.description_weight = inner.index, inner.description_weight
         self._cache: dict[tuple, list] = {}
 
+    def version(self):
+        return self.inner.version()
+
     def candidates(self, vectors, top_k, min_scores=None):
+        depths = per_query(top_k, len(vectors))
         keys = [
-            (v.tobytes(), top_k, None if min_scores is None else float(min_scores[i]))
+            (v.tobytes(), int(depths[i]), None if min_scores is None else float(min_scores[i]))
             for i, v in enumerate(vectors)
         ]
         missing = [i for i, key in enumerate(keys) if key not in self._cache]
         if missing:
             floors = None if min_scores is None else min_scores[missing]
-            found = self.inner.candidates(vectors[missing], top_k, floors)
+            found = self.inner.candidates(vectors[missing], depths[missing], floors)
             self._cache.update(zip((keys[i] for i in missing), found, strict=True))
         return [self._cache[key] for key in keys]
 
@@ -216,6 +221,7 @@ def _batched(extractor: SkillExtractor, ads: list[str]) -> None:
 
 
 def _timed(run, extractor) -> float:
+    extractor.clear_cache()  # each pass from scratch
     started = time.perf_counter()
     run(extractor)
     return time.perf_counter() - started

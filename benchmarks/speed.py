@@ -131,7 +131,7 @@ def stages(ads: list[str]) -> list[list[object]]:
     timed(spans.retriever, "candidates", "index search and aggregation")
     timed(spans, "_scored", "calibrated probabilities")
     extractor.extract_many(ads[:2])
-    spans.cache.clear()
+    extractor.clear_cache()
     totals.clear()
     started = time.perf_counter()
     for start in range(0, len(ads), 32):

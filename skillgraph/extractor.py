@@ -57,6 +57,12 @@ class SkillExtractor:
         """The mode that user parameters ask for (validated)."""
         return resolve_mode(top_k, min_score, self.settings, spans=self.spans is not None)
 
+    def clear_cache(self) -> None:
+        """Forget every cached sentence result (e.g. to time extraction from scratch)."""
+        self._ranked.clear()
+        if self.spans is not None:
+            self.spans.cache.clear()
+
     def check_text(self, text: object) -> str:
         """Return ``text`` if it can be extracted from, else raise :class:`InputError`."""
         if not isinstance(text, str):

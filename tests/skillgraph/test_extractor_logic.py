@@ -51,6 +51,6 @@ def test_repeated_sentences_are_encoded_once_and_give_the_same_result(extractor)
 def test_a_batch_gives_what_its_texts_give_one_by_one(extractor):
     texts = [AD, "Install pipework and manage staff.", "SQL"]
     together = extractor.extract_many(texts, Ranking(4))
-    extractor._ranked.clear()
+    extractor.clear_cache()
     for found, text in zip(together, texts, strict=True):
         assert same_skills(found, extractor.extract(text, Ranking(4)))

@@ -151,8 +151,7 @@ def test_shared_parts_give_sequential_results_when_used_from_many_threads(full_g
     texts = [f"Line {i}: use Python, manage staff number {i}. Install pipework." for i in range(24)]
     modes = [None, Ranking(5)]
     expected = [[extractor.extract(t, m) for t in texts] for m in modes]
-    extractor._ranked.clear()
-    full_graph.spans.cache.clear()
+    extractor.clear_cache()
     with ThreadPoolExecutor(8) as pool:
         got = [list(pool.map(lambda t, m=m: extractor.extract(t, m), texts)) for m in modes]
     for got_mode, expected_mode in zip(got, expected, strict=True):
