@@ -46,9 +46,16 @@ def _with_onnx(source: ModelSource, data_dir: Path) -> ModelSource:
         expand_packed(source.packed_dir, onnx_dir)
         source = replace(source, onnx_dir=onnx_dir)
     if source.onnx_dir is None:
+        stale = (onnx_dir_for(source.name, data_dir) / ONNX_MANIFEST).is_file()
         raise EncoderError(
-            f"model {source.name!r} has not been exported to ONNX yet; "
-            f"run `skillgraph export-onnx --model {source.name}` (make install does this)"
+            f"model {source.name!r} "
+            + (
+                "was exported to ONNX by an older version (another int8 scheme); "
+                f"run `skillgraph export-onnx --model {source.name} --force`"
+                if stale
+                else "has not been exported to ONNX yet; "
+                f"run `skillgraph export-onnx --model {source.name}` (make install does this)"
+            )
         )
     return source
 
