@@ -14,7 +14,6 @@ import argparse
 import csv
 import json
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -305,5 +304,4 @@ def _ratio(rate: float, reference: float | None) -> str:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     main()

@@ -118,7 +118,7 @@ def main() -> None:
         body += (
             "\n\n### Shipped model: int8 weights, fp32 and int8 compute\n\nThe shipped file "
             "stores int8 weights (per output channel); `skillgraph setup` expands it into fp32 "
-            "compute (the default runtime) and dynamic int8 (weights and activations). Compare "
+            "compute (the default runtime) and per-token int8 (weights and activations). Compare "
             "with the run it was packed from above.\n\n"
             + table(header, [[k, *v] for k, v in shipped.items()])
         )

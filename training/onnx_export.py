@@ -1,4 +1,4 @@
-"""Export a sentence-transformers model to ONNX (fp32 and dynamic int8) for the onnx encoder.
+"""Export a sentence-transformers model to ONNX (fp32 and per-token int8) for the onnx encoder.
 
 Mean pooling and L2 normalisation are part of the exported graph, so the runtime needs only
 onnxruntime and the tokenizer: no torch, no transformers.

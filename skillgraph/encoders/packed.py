@@ -2,8 +2,8 @@
 
 A packed model keeps each large weight matrix as int8 with one fp32 scale per output channel,
 dequantised by a ``DequantizeLinear`` node (4x smaller than fp32, ~0.9999 cosine to it).
-:func:`unpack_model` turns it back into a plain fp32 graph once, at set-up: computing in fp32
-keeps a text's vector independent of what it is batched with, which dynamic int8 does not.
+:func:`unpack_model` turns it back into a plain fp32 graph once, at set-up, from which the
+per-token int8 graph is derived (:mod:`skillgraph.encoders.quantization`).
 """
 
 from __future__ import annotations

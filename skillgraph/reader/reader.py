@@ -5,7 +5,7 @@ its skill spans (the head's BIO probabilities, decoded) and *span states*, whose
 span's sub-words is that span's query vector: no span is encoded again.
 
 The graph is assembled once per (head, encoder) from the expanded encoder and the shipped head
-(:func:`expand_reader`) into ``<data_dir>/models/``, as fp32 and dynamic int8.
+(:func:`expand_reader`) into ``<data_dir>/models/``, as fp32 and per-token int8.
 """
 
 from __future__ import annotations
