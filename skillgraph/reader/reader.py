@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -23,14 +22,14 @@ from typing import Protocol
 import numpy as np
 
 from skillgraph.encoders.onnx_files import (
-    PRECISIONS,
     TOKENIZER_FILE,
     is_current,
     onnx_file,
     read_manifest,
     write_onnx_dir,
 )
-from skillgraph.reader.graph import EMBEDDING, MASK, PROBABILITIES, SPAN_STATES
+from skillgraph.encoders.onnx_session import open_onnx
+from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES
 from skillgraph.spans.decoding import Span, decode_spans
 from skillgraph.spans.heads import PACKED_HEAD, SpanHeadModel, SpanModelError
 from skillgraph.spans.labels import OUTSIDE
@@ -66,27 +65,11 @@ class SentenceReader:
     def __init__(
         self, model_dir: Path, precision: str = "int8", threads: int = 0, batch_size: int = 16
     ) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        if precision not in PRECISIONS:
-            raise SpanModelError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
-        manifest = read_manifest(model_dir)
-        model_path = model_dir / onnx_file(precision)
-        self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
-        self.tokenizer.enable_truncation(max_length=int(manifest["max_length"]))
-        self.tokenizer.enable_padding(pad_id=int(manifest.get("pad_id", 0)))
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
-        self.input_names = {i.name for i in self.session.get_inputs()}
-        self.name = f"onnx-{precision}:{manifest['name']}"
-        self.fingerprint = str(manifest["files"][model_path.name])  # type: ignore[index]
-        self.dimension = int(manifest["dimension"])
+        self.model = open_onnx(model_dir, precision, threads)
+        self.tokenizer = self.model.tokenizer
+        self.name = f"onnx-{precision}:{self.model.manifest['name']}"
+        self.fingerprint = self.model.fingerprint
+        self.dimension = int(self.model.manifest["dimension"])
         self.batch_size = batch_size
         normalizer = json.loads(self.tokenizer.to_str()).get("normalizer") or {}
         # An uncased tokenizer reads "Python" and "python" alike (cache keys fold case).
@@ -100,15 +83,8 @@ class SentenceReader:
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
             encodings = self.tokenizer.encode_batch([sentences[i] for i in chunk])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            feeds = {
-                "input_ids": ids,
-                MASK: np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.zeros_like(ids),
-            }
-            vectors, probabilities, states = self.session.run(
-                [EMBEDDING, PROBABILITIES, SPAN_STATES],
-                {k: v for k, v in feeds.items() if k in self.input_names},
+            vectors, probabilities, states = self.model.session.run(
+                [EMBEDDING, PROBABILITIES, SPAN_STATES], self.model.feeds(encodings)
             )
             for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 n = int(sum(encoding.attention_mask))
