@@ -9,8 +9,12 @@ coarsens all the others). Here every row of a MatMul's input (one sub-word) gets
 
 computed by onnxruntime's ``MatMulIntegerToFloat`` on uint8 (zero point 128) x int8, its fast
 VNNI path, which also applies the column scales; one ``Mul`` applies the row scales.
-A row's result depends only on that row, so a text's vector is the same alone or in any batch,
-and the cosine to fp32 is ~0.997 (dynamic int8: ~0.993) at about the same speed.
+
+The integer products depend only on their row. What is left is the float noise of the fp32
+parts (attention, normalisation: ~1e-7, with the batch's shapes), which now and then moves a
+value across a rounding step: measured on 400 job-ad sentences, a sentence vector alone and in a
+batch agree to 6e-8 (dynamic int8: 2e-2), the span head's probabilities to 4e-3; cosine to
+fp32 ~0.997 (dynamic int8: ~0.993) at about the same speed.
 """
 
 from __future__ import annotations

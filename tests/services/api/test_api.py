@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compare import same_skills
-
 PYTHON_UUID = "ccd0a1d9-afda-43d9-b901-96344886e14d"
 POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
 SOFTWARE_DEVELOPER_UUID = "f2b15a0e-e65a-438a-affb-29b9d50b77d1"
@@ -114,46 +112,3 @@ def test_errors_are_problem_details(api_url, http, method, path, kwargs, status,
     assert body["status"] == status
     assert detail in body["detail"]
     assert "Traceback" not in response.text
-
-
-def test_concurrent_clients_get_what_each_would_get_alone(api_url, http, full_graph):
-    from concurrent.futures import ThreadPoolExecutor
-
-    import requests
-
-    ads = [
-        "Plumber wanted.\nInstall pipework and repair leaks.\nWe offer a pension.",
-        "You will build APIs in Python and PostgreSQL.\nWe offer a pension.",
-        "Chef de partie: prepare sauces, manage kitchen staff, keep the kitchen clean.",
-        "Nurse: administer medication and monitor patients. We offer a pension.",
-    ] * 4
-    expected = {ad: http.post(f"{api_url}/v1/extract", json={"text": ad}).json() for ad in ads}
-
-    def post(ad: str):
-        with requests.Session() as session:
-            return session.post(f"{api_url}/v1/extract", json={"text": ad})
-
-    with ThreadPoolExecutor(8) as pool:
-        responses = list(pool.map(post, ads))
-    assert all(r.status_code == 200 for r in responses)
-    for response, ad in zip(responses, ads, strict=True):
-        assert same_skills(response.json()["skills"], expected[ad]["skills"])
-
-
-def test_shared_parts_give_sequential_results_when_used_from_many_threads(full_graph):
-    """The extractor is also called from request threads directly (procedure graphs): the
-    segmenter, reader, index search and caches must be safe to share."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from skillgraph import Ranking
-
-    extractor = full_graph.extractor
-    texts = [f"Line {i}: use Python, manage staff number {i}. Install pipework." for i in range(24)]
-    modes = [None, Ranking(5)]
-    expected = [[extractor.extract(t, m) for t in texts] for m in modes]
-    extractor.clear_cache()
-    with ThreadPoolExecutor(8) as pool:
-        got = [list(pool.map(lambda t, m=m: extractor.extract(t, m), texts)) for m in modes]
-    for got_mode, expected_mode in zip(got, expected, strict=True):
-        for a, b in zip(got_mode, expected_mode, strict=True):
-            assert same_skills(a, b)
