@@ -24,7 +24,7 @@ from skillgraph.memory import ExampleMemory, MemoryRetriever
 from skillgraph.reader import Reader, SentenceReader, load_reader
 from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
-from skillgraph.spans import SpanModelError, load_span_model
+from skillgraph.spans import SpanHeadModel, SpanModelError, load_span_model
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +42,20 @@ def load_taxonomy(settings: Settings) -> EscoTaxonomy:
     return read_snapshot(find_snapshot(settings.esco.snapshot, [snapshot_dir(settings)]))
 
 
+def _span_head(settings: Settings) -> tuple[SpanHeadModel, bool]:
+    """The configured span head, and whether it reads the configured encoder."""
+    head = load_span_model(settings.spans.model)
+    return head, head.encoder == resolve_model(settings.encoder.model, settings.data_dir).name
+
+
 def load_span_reader(settings: Settings) -> SentenceReader:
     """The one-pass reader of ``settings.spans.model`` on the configured encoder."""
-    head = load_span_model(settings.spans.model)
-    encoder = resolve_model(settings.encoder.model, settings.data_dir).name
-    if head.encoder != encoder:
+    head, fits = _span_head(settings)
+    if not fits:
         raise SpanModelError(
             f"span model {head.name!r} reads the hidden states of {head.encoder}, but "
-            f'encoder.model is {encoder}: set spans.model = "" (cosine-threshold extraction) '
-            "or train a span head for this encoder (`skillgraph train-span-head`)"
+            f'encoder.model is {settings.encoder.model}: set spans.model = "" (cosine-threshold '
+            "extraction) or train a span head for this encoder (`skillgraph train-span-head`)"
         )
     trunk = onnx_model_dir(settings.encoder.model, settings.data_dir)
     return load_reader(
@@ -66,17 +71,15 @@ def _span_model_fits(settings: Settings) -> bool:
         return False
     if settings.spans.model != SpanSettings.model:
         return True
-    head = load_span_model(settings.spans.model)
-    encoder = resolve_model(settings.encoder.model, settings.data_dir).name
-    if head.encoder != encoder:
+    head, fits = _span_head(settings)
+    if not fits:
         log.warning(
             "the default span model reads %s, not %s: the extraction mode uses the cosine "
             "threshold extraction.min_score (train a span head for this encoder to change that)",
             head.encoder,
-            encoder,
+            settings.encoder.model,
         )
-        return False
-    return True
+    return fits
 
 
 def load_calibrator(settings: Settings) -> Calibrator | None:
@@ -85,7 +88,7 @@ def load_calibrator(settings: Settings) -> Calibrator | None:
     path = Path(configured).expanduser() if configured else None
     path = path or load_span_model(settings.spans.model).calibration
     if not path.is_file() and not configured:
-        log.warning("span model %s has no calibration yet: run `skillgraph calibrate`", path)
+        log.warning("no calibration at %s yet: run `skillgraph calibrate`", path)
         return None
     return Calibrator.load(path)
 
