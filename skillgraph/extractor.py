@@ -14,12 +14,12 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 
 from ontology import EscoTaxonomy, Skill
-from skillgraph.cache import SentenceCache, sentence_key
+from skillgraph.cache import SentenceCache
 from skillgraph.config import ExtractionSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import InputError, TextTooLongError
 from skillgraph.extraction import Accepted, SpanExtraction
-from skillgraph.modes import Extraction, Mode, Ranking, Threshold, resolve_mode
+from skillgraph.modes import Extraction, Mode, Threshold, resolve_mode
 from skillgraph.phrases import phrases
 from skillgraph.records import SkillMatch
 from skillgraph.retrieval import Candidate, Retriever, merge_weighted
@@ -112,7 +112,7 @@ class SkillExtractor:
     ) -> list[list[Candidate]]:
         """Best skills per sentence, through the cache (a sentence's result is its text's)."""
         state: Hashable = (self.encoder.fingerprint, self.retriever.version(), top_k, min_score)
-        keys = [(state, sentence_key(s.text, uncased=False)) for s in sentences]
+        keys = [(state, s.text) for s in sentences]
         texts = {key: s.text for key, s in zip(keys, sentences, strict=True)}
         return self._ranked.get_many(
             keys, lambda missing: self._rank([texts[k] for k in missing], top_k, min_score)
@@ -206,4 +206,4 @@ class SkillExtractor:
         return matches
 
 
-__all__ = ["Extraction", "Mode", "Ranking", "SkillExtractor", "Threshold", "skill_label"]
+__all__ = ["SkillExtractor", "skill_label"]
