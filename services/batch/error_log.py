@@ -1,7 +1,8 @@
 """The error log of a run: one JSON object per rejected input row, next to the output.
 
-The log file is created (or emptied) when the log opens, so it always describes the latest run:
-an empty file means no row was rejected.
+The log file is created with the first rejected row, so a run without errors leaves none; a
+log left by an earlier run is removed when the log opens, so what is there always describes the
+latest run.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from types import TracebackType
 from typing import Self, TextIO
 
@@ -32,26 +34,36 @@ class ErrorLog:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.count = 0
-        self._owned = path is not None
-        self._stream: TextIO
-        if path is None:
-            self._stream = sys.stderr
-        else:
+        self._path = None if path is None else Path(path)
+        self._stream: TextIO | None = sys.stderr if path is None else None
+        if self._path is not None:
             try:
-                self._stream = open(path, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+                self._path.unlink(missing_ok=True)  # an earlier run's log would mislead
+                if not self._path.parent.is_dir() or not os.access(self._path.parent, os.W_OK):
+                    raise OSError(f"{self._path.parent} is not a writable directory")
             except OSError as exc:
                 raise BatchOutputError(
-                    f"cannot open error log {os.fspath(path)!r}: {exc.strerror or exc}"
+                    f"cannot open error log {os.fspath(self._path)!r}: {exc.strerror or exc}"
                 ) from exc
 
     def write(self, error: RowError) -> None:
+        if self._stream is None:
+            assert self._path is not None
+            try:
+                self._stream = open(self._path, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+            except OSError as exc:
+                raise BatchOutputError(
+                    f"cannot open error log {os.fspath(self._path)!r}: {exc.strerror or exc}"
+                ) from exc
         self._stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
-        if not self._owned:
+        if self._path is None:
             self._stream.flush()  # stderr may be block-buffered when redirected
         self.count += 1
 
     def close(self) -> None:
-        if self._owned:
+        if self._stream is None:
+            return
+        if self._path is not None:
             self._stream.close()
         else:
             self._stream.flush()

@@ -35,13 +35,13 @@ def test_errors_go_to_the_file_and_are_counted(tmp_path: Path) -> None:
     ]
 
 
-def test_a_run_without_errors_leaves_an_empty_log(tmp_path: Path) -> None:
+def test_a_run_without_errors_leaves_no_log_and_removes_an_earlier_one(tmp_path: Path) -> None:
     path = tmp_path / "out.csv.errors.jsonl"
     path.write_text("stale\n")
     with ErrorLog(path) as log:
         pass
     assert log.count == 0
-    assert path.read_text() == ""
+    assert not path.exists()
 
 
 def test_without_a_path_errors_go_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
