@@ -102,6 +102,7 @@ class SpanSettings:
     # to the cosine threshold extraction.min_score.
     model: str = "skillgraph-minilm-esco-spans"  # a shipped span head or a head directory
     precision: str = "int8"  # the reader's compute: "int8" (static) or "fp32"
+    decoding: str = "viterbi"  # BIO tags to spans: "viterbi" (valid sequences only) or "argmax"
     calibration: str = ""  # a calibration JSON; "" for the one shipped with the span model
     threshold: float = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
     candidates_per_span: int = 3

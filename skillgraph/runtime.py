@@ -58,8 +58,9 @@ def load_span_reader(settings: Settings) -> SentenceReader:
             "extraction) or train a span head for this encoder (`skillgraph train-span-head`)"
         )
     trunk = onnx_model_dir(settings.encoder.model, settings.data_dir)
+    spans = settings.spans
     return load_reader(
-        head, trunk, settings.data_dir, settings.spans.precision, settings.spans.threads
+        head, trunk, settings.data_dir, spans.precision, spans.threads, spans.decoding
     )
 
 

@@ -30,7 +30,7 @@ from skillgraph.encoders.onnx_files import (
 )
 from skillgraph.encoders.onnx_session import open_onnx
 from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES
-from skillgraph.spans.decoding import Span, decode_spans
+from skillgraph.spans.decoding import DECODINGS, DEFAULT_DECODING, Span, decode_spans
 from skillgraph.spans.heads import PACKED_HEAD, SpanHeadModel, SpanModelError
 from skillgraph.spans.labels import OUTSIDE
 
@@ -63,12 +63,21 @@ class SentenceReader:
     """Reads sentences: vectors, spans and part vectors from one pass each."""
 
     def __init__(
-        self, model_dir: Path, precision: str = "int8", threads: int = 0, batch_size: int = 16
+        self,
+        model_dir: Path,
+        precision: str = "int8",
+        threads: int = 0,
+        decoding: str = DEFAULT_DECODING,
+        batch_size: int = 16,
     ) -> None:
+        if decoding not in DECODINGS:
+            raise SpanModelError(f"unknown span decoding {decoding!r}; choose one of {DECODINGS}")
         self.model = open_onnx(model_dir, precision, threads)
         self.tokenizer = self.model.tokenizer
         self.name = f"onnx-{precision}:{self.model.manifest['name']}"
-        self.fingerprint = self.model.fingerprint
+        self.decoding = decoding
+        # The spans, and so everything cached from them, depend on the decoding too.
+        self.fingerprint = f"{self.model.fingerprint}/{decoding}"
         self.dimension = int(self.model.manifest["dimension"])
         self.batch_size = batch_size
         normalizer = json.loads(self.tokenizer.to_str()).get("normalizer") or {}
@@ -89,6 +98,7 @@ class SentenceReader:
             for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 n = int(sum(encoding.attention_mask))
                 found[i] = _reading(
+                    self.decoding,
                     sentences[i],
                     vectors[row],
                     probabilities[row, :n],
@@ -100,6 +110,7 @@ class SentenceReader:
 
 
 def _reading(
+    decoding: str,
     text: str,
     vector: np.ndarray,
     probabilities: np.ndarray,
@@ -107,7 +118,7 @@ def _reading(
     offsets: Sequence[tuple[int, int]],
     word_ids: Sequence[int | None],
 ) -> Reading:
-    spans = decode_spans(text, probabilities, offsets, word_ids)
+    spans = decode_spans(text, probabilities, offsets, word_ids, decoding=decoding)
     real = np.array([t for t, w in enumerate(word_ids) if w is not None], dtype=np.int64)
     peak = float(1.0 - probabilities[real, OUTSIDE].min()) if len(real) else 0.0
     return Reading(
@@ -194,6 +205,7 @@ def load_reader(
     data_dir: Path,
     precision: str = "int8",
     threads: int = 0,
+    decoding: str = DEFAULT_DECODING,
 ) -> SentenceReader:
     """The reader of ``head`` on the encoder in ``trunk_dir``, assembled on first use."""
     fingerprint = _fingerprint(trunk_dir)
@@ -208,4 +220,4 @@ def load_reader(
     if not current:
         log.info("assembling the one-pass reader %s into %s (first use only)", head.name, target)
         expand_reader(head, trunk_dir, target)
-    return SentenceReader(target, precision, threads)
+    return SentenceReader(target, precision, threads, decoding)

@@ -101,6 +101,18 @@ def test_an_unknown_span_model_is_a_clear_error(model_data_dir):
         load_span_reader(settings)
 
 
+def test_the_decoding_is_a_setting_and_part_of_the_fingerprint(model_data_dir):
+    settings = Settings(data_dir=model_data_dir)
+    viterbi = load_span_reader(settings)
+    argmax = load_span_reader(settings.replace({"spans.decoding": "argmax"}))
+    assert viterbi.fingerprint != argmax.fingerprint  # cached spans never cross decodings
+    sentence = "You will plan and manage large teams of engineers."
+    spans = {r.decoding: r.read([sentence])[0].spans for r in (viterbi, argmax)}
+    assert spans["viterbi"] and spans["argmax"]
+    with pytest.raises(SpanModelError, match="unknown span decoding 'greedy'"):
+        load_span_reader(settings.replace({"spans.decoding": "greedy"}))
+
+
 def test_a_head_for_another_encoder_is_refused(model_data_dir, small_taxonomy):
     settings = Settings(data_dir=model_data_dir).replace({"encoder.model": "all-MiniLM-L6-v2"})
     with pytest.raises(SpanModelError, match="reads the hidden states of skillgraph-minilm-esco"):

@@ -8,6 +8,7 @@ from tokenizers import Tokenizer
 
 from skillgraph.encoders import BASE_MODEL, resolve_model
 from skillgraph.spans import decode_spans
+from skillgraph.spans.decoding import viterbi_tags
 from skillgraph.spans.labels import BEGIN, INSIDE, OUTSIDE
 
 
@@ -23,7 +24,7 @@ def probabilities(tags: list[int], sure: float = 0.9) -> np.ndarray:
     return found
 
 
-def decode(tokenizer, text: str, word_tags: dict[str, int]):
+def decode(tokenizer, text: str, word_tags: dict[str, int], decoding: str = "argmax"):
     """Tag each sub-word: the first piece of a listed word as given, its other pieces I."""
     encoding = tokenizer.encode(text)
     tags, previous = [], None
@@ -35,7 +36,9 @@ def decode(tokenizer, text: str, word_tags: dict[str, int]):
         else:
             tags.append(word_tags.get(token, OUTSIDE))
         previous = word
-    return decode_spans(text, probabilities(tags), encoding.offsets, encoding.word_ids)
+    return decode_spans(
+        text, probabilities(tags), encoding.offsets, encoding.word_ids, decoding=decoding
+    )
 
 
 def test_spans_cover_whole_words_with_their_offsets(tokenizer):
@@ -55,3 +58,42 @@ def test_a_stray_inside_opens_a_span_and_begin_splits_adjacent_ones(tokenizer):
 
 def test_no_span_when_everything_is_outside(tokenizer):
     assert decode(tokenizer, "We offer free coffee.", {}) == []
+
+
+def test_viterbi_joins_a_span_across_a_word_argmax_barely_leaves_out(tokenizer):
+    text = "manage large teams"
+    encoding = tokenizer.encode(text)
+    rows = {"manage": [0.05, 0.9, 0.05], "large": [0.5, 0.05, 0.45], "teams": [0.05, 0.05, 0.9]}
+    found = np.array(
+        [rows.get(token, [0.98, 0.01, 0.01]) for token in encoding.tokens], dtype=np.float64
+    )
+    spans = {
+        decoding: [
+            s.text
+            for s in decode_spans(
+                text, found, encoding.offsets, encoding.word_ids, decoding=decoding
+            )
+        ]
+        for decoding in ("argmax", "viterbi")
+    }
+    assert spans == {"argmax": ["manage", "teams"], "viterbi": ["manage large teams"]}
+
+
+def test_viterbi_tags_never_put_inside_after_outside_or_first():
+    rng = np.random.default_rng(0)
+    for length in (0, 1, 2, 7, 30):
+        tags = viterbi_tags(rng.dirichlet(np.ones(3), size=length))
+        assert len(tags) == length
+        assert all(
+            b != INSIDE for a, b in zip([OUTSIDE, *tags], tags, strict=False) if a == OUTSIDE
+        )
+
+
+def test_viterbi_keeps_a_valid_argmax_sequence():
+    sure = probabilities([OUTSIDE, BEGIN, INSIDE, OUTSIDE, BEGIN, BEGIN, INSIDE])
+    assert viterbi_tags(sure) == [OUTSIDE, BEGIN, INSIDE, OUTSIDE, BEGIN, BEGIN, INSIDE]
+
+
+def test_an_unknown_decoding_is_refused(tokenizer):
+    with pytest.raises(ValueError, match="decoding must be one of"):
+        decode(tokenizer, "Python", {}, decoding="greedy")
