@@ -11,7 +11,7 @@ from skillgraph.extractor import SkillExtractor
 from skillgraph.index import IndexBuildError, SkillIndex, TextKind, load_or_build_index
 from skillgraph.memory import ExampleMemory, LabelledExample, MemoryRetriever
 from skillgraph.modes import Extraction, Mode, Ranking, Threshold
-from skillgraph.records import Evidence, SkillMatch
+from skillgraph.records import Evidence, ModelStamp, SkillMatch
 from skillgraph.retrieval import Candidate, Retriever, SkillRetriever
 from skillgraph.runtime import SkillGraph, load_taxonomy
 from skillgraph.segmentation import Segmenter, Sentence
@@ -29,6 +29,7 @@ __all__ = [
     "LabelledExample",
     "MemoryRetriever",
     "Mode",
+    "ModelStamp",
     "Ranking",
     "Retriever",
     "Segmenter",

@@ -201,6 +201,12 @@ class SpanExtraction:
             for sentence in proposed
         ]
 
+    def spans(self, sentences: Sequence[Sentence]) -> list[tuple[Span, ...]]:
+        """Each sentence's skill spans, offsets in the sentence (repeats read once)."""
+        texts = list(dict.fromkeys(s.text for s in sentences))
+        found = dict(zip(texts, (r.spans for r in self.reader.read(texts)), strict=True))
+        return [found[s.text] for s in sentences]
+
     # -- deciding ------------------------------------------------------------------------
 
     def extract_sentences(

@@ -21,9 +21,10 @@ from skillgraph.errors import InputError, TextTooLongError
 from skillgraph.extraction import Accepted, SpanExtraction
 from skillgraph.modes import Extraction, Mode, Threshold, resolve_mode
 from skillgraph.phrases import phrases
-from skillgraph.records import SkillMatch
+from skillgraph.records import ModelStamp, SkillMatch
 from skillgraph.retrieval import Candidate, Retriever, merge_weighted
 from skillgraph.segmentation import Segmenter, Sentence
+from skillgraph.spans import Span
 
 
 def skill_label(skill: Skill) -> str:
@@ -56,6 +57,14 @@ class SkillExtractor:
     def mode(self, top_k: int | None = None, min_score: float | None = None) -> Mode:
         """The mode that user parameters ask for (validated)."""
         return resolve_mode(top_k, min_score, self.settings, spans=self.spans is not None)
+
+    def model(self, mode: Mode) -> ModelStamp:
+        """The model whose results ``mode`` returns: the one-pass reader in the extraction
+        mode (its fingerprint covers the encoder trunk), else the encoder."""
+        if isinstance(mode, Extraction) and self.spans is not None:
+            reader = self.spans.reader
+            return ModelStamp(reader.name, reader.fingerprint)
+        return ModelStamp(self.encoder.name, self.encoder.fingerprint)
 
     def clear_cache(self) -> None:
         """Forget every cached sentence result (e.g. to time extraction from scratch)."""
@@ -101,6 +110,20 @@ class SkillExtractor:
             results.append(self._merge(text_sentences, found, top_k, min_score))
             position += len(text_sentences)
         return results
+
+    def tag_spans(self, texts: Sequence[str]) -> list[list[Span]]:
+        """The skill spans of each text (offsets in it), from the tagger the extraction mode
+        reads sentences with; sentences of all texts are read together."""
+        for text in texts:
+            self.check_text(text)
+        if self.spans is None:
+            raise InputError("span tagging needs a span model (spans.model)")
+        per_text = list(self.segmenter.split_many(texts))
+        found = iter(self.spans.spans([s for sentences in per_text for s in sentences]))
+        return [
+            [span.shifted(sentence.start) for sentence in sentences for span in next(found)]
+            for sentences in per_text
+        ]
 
     def rank_sentences(self, sentences: Sequence[str], top_k: int) -> list[list[Candidate]]:
         """The ``top_k`` skills of each sentence as given (no segmentation); for benchmarks."""

@@ -12,6 +12,15 @@ SCORE_DECIMALS = 6
 
 
 @dataclass(frozen=True, slots=True)
+class ModelStamp:
+    """Which model produced a result: its name, and a fingerprint that changes with its
+    weights (recorded with batch output, so that RDF made from it later says so too)."""
+
+    name: str
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A stored example (see :mod:`skillgraph.memory`) that supported a skill."""
 

@@ -1,10 +1,11 @@
-"""Requests from concurrent clients, extracted together.
+"""Requests from concurrent clients, served together.
 
-Each ``POST /v1/extract`` hands its text to one worker thread and waits for its answer. The
-worker takes every request that is waiting (or arrives within a short window) and extracts them
-in one ``extract_many`` call per mode: one reader pass over all their sentences, one index
-search, no lock held by a request thread, and the two cores never split between competing
-requests. A text that fails costs only itself: a failing batch is retried one text at a time.
+Each ``POST /v1/extract`` (and ``/v1/spans``) hands its text and its task (an extraction mode,
+or span tagging) to one worker thread and waits for its answer. The worker takes every request
+that is waiting (or arrives within a short window) and serves them in one call per task: one
+reader pass over all their sentences, one index search, no lock held by a request thread, and
+the two cores never split between competing requests. A text that fails costs only itself: a
+failing batch is retried one text at a time.
 """
 
 from __future__ import annotations
@@ -13,38 +14,38 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-
-from skillgraph import Mode, SkillMatch
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-Extract = Callable[[Sequence[str], Mode], list[list[SkillMatch]]]
+# Answers for many texts, in order, all of one task (texts of different tasks never share a call).
+Process = Callable[[Sequence[str], Hashable], Sequence[Any]]
 
 
 @dataclass
 class _Job:
     text: str
-    mode: Mode
-    result: Future[list[SkillMatch]] = field(default_factory=Future)
+    task: Hashable
+    result: Future[Any] = field(default_factory=Future)
 
 
 class MicroBatcher:
-    def __init__(self, extract: Extract, window: float = 0.002, max_texts: int = 64) -> None:
-        self._extract = extract
+    def __init__(self, process: Process, window: float = 0.002, max_texts: int = 64) -> None:
+        self._process = process
         self.window = window
         self.max_texts = max_texts
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._worker = threading.Thread(target=self._run, name="skillgraph-batcher", daemon=True)
         self._worker.start()
-        self.batches = 0  # how many extract calls served how many texts (for tests and logs)
+        self.batches = 0  # how many calls served how many texts (for tests and logs)
         self.texts = 0
 
-    def extract(self, text: str, mode: Mode) -> list[SkillMatch]:
-        """The skills of ``text``, extracted together with whatever else is waiting."""
-        job = _Job(text, mode)
+    def submit(self, text: str, task: Hashable) -> Any:
+        """The answer of ``task`` for ``text``, served together with whatever else waits."""
+        job = _Job(text, task)
         self._jobs.put(job)
         return job.result.result()
 
@@ -55,11 +56,11 @@ class MicroBatcher:
     def _run(self) -> None:
         while (first := self._jobs.get()) is not None:
             batch, stop = self._gather(first)
-            by_mode: dict[Mode, list[_Job]] = {}
+            by_task: dict[Hashable, list[_Job]] = {}
             for job in batch:
-                by_mode.setdefault(job.mode, []).append(job)
-            for mode, jobs in by_mode.items():
-                self._serve(mode, jobs)
+                by_task.setdefault(job.task, []).append(job)
+            for task, jobs in by_task.items():
+                self._serve(task, jobs)
             if stop:
                 return
 
@@ -77,17 +78,17 @@ class MicroBatcher:
             batch.append(job)
         return batch, False
 
-    def _serve(self, mode: Mode, jobs: list[_Job]) -> None:
+    def _serve(self, task: Hashable, jobs: list[_Job]) -> None:
         try:
-            found = self._extract([j.text for j in jobs], mode)
+            found = self._process([j.text for j in jobs], task)
         except Exception as exc:  # one bad text: each on its own, so that it fails alone
             if len(jobs) == 1:
                 jobs[0].result.set_exception(exc)
             else:
                 for job in jobs:
-                    self._serve(mode, [job])
+                    self._serve(task, [job])
             return
         self.batches += 1
         self.texts += len(jobs)
-        for job, matches in zip(jobs, found, strict=True):
-            job.result.set_result(matches)
+        for job, answer in zip(jobs, found, strict=True):
+            job.result.set_result(answer)

@@ -16,9 +16,12 @@ def extract():
     graph = current_graph()
     text = graph.extractor.check_text(body["text"])
     mode = graph.extractor.mode(optional_int(body, "top_k"), optional_number(body, "min_score"))
-    matches = current_batcher().extract(text, mode)
+    matches = current_batcher().submit(text, mode)
+    model = graph.extractor.model(mode)
     return jsonify(
         esco_version=graph.taxonomy.release.version,
         encoder=graph.encoder.name,
+        model=model.name,  # what answered: the reader in the extraction mode, else the encoder
+        model_fingerprint=model.fingerprint,
         skills=[m.to_dict() for m in matches],
     )

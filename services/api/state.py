@@ -10,6 +10,7 @@ from skillgraph import SkillGraph
 
 EXTENSION = "skillgraph"
 BATCHER = "skillgraph.batcher"
+SPAN_TAGGING = "spans"  # the batcher's task for POST /v1/spans; every other is a Mode
 
 
 def current_graph() -> SkillGraph:

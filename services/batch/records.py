@@ -7,9 +7,16 @@ Skills are the core's own :class:`~skillgraph.records.SkillMatch` records.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
-from skillgraph.records import EXTRACTION_FIELDS, SkillMatch
+from skillgraph.records import EXTRACTION_FIELDS, ModelStamp, SkillMatch
+from skillgraph.spans import Span
+
+
+class JsonRecord(Protocol):
+    """What the JSON Lines writer writes: anything with a JSON-ready form."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +58,25 @@ class RowResult:
     row_number: int  # kept for ordering and diagnostics; not part of the written output
     esco_version: str
     skills: tuple[SkillMatch, ...]
+    model: ModelStamp | None = None  # what extracted them, so that RDF made later can say so
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "esco_version": self.esco_version,
+            "model": None if self.model is None else self.model.name,
+            "model_fingerprint": None if self.model is None else self.model.fingerprint,
             "skills": [skill.to_dict() for skill in self.skills],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRowResult:
+    """The skill spans tagged in one input row (``skillgraph spans``)."""
+
+    id: str
+    row_number: int
+    spans: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "spans": [span.to_dict() for span in self.spans]}

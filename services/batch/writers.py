@@ -1,4 +1,5 @@
-"""Result writers: stream ``RowResult``s out as JSON Lines, CSV or Parquet.
+"""Result writers: stream ``RowResult``s out as JSON Lines, CSV or Parquet (and any other
+JSON record, such as ``SpanRowResult``, as JSON Lines).
 
 Output goes straight to the target path as rows arrive, not to a temporary file renamed on
 success. A run over millions of rows that stops part-way keeps what it wrote, for a later run to
@@ -20,13 +21,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import PurePath
 from types import TracebackType
-from typing import Any, Self, TextIO
+from typing import Any, Generic, Self, TextIO, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from services.batch.exceptions import BatchOutputError
-from services.batch.records import SKILL_FIELDS, RowResult
+from services.batch.records import SKILL_FIELDS, JsonRecord, RowResult
 
 logger = logging.getLogger(__name__)
 
@@ -49,18 +50,25 @@ PARQUET_SCHEMA = pa.schema(
     [
         pa.field("id", pa.string(), nullable=False),
         pa.field("esco_version", pa.string(), nullable=False),
+        pa.field("model", pa.string()),
+        pa.field("model_fingerprint", pa.string()),
         pa.field("skills", pa.list_(_SKILL_STRUCT), nullable=False),
     ]
 )
 
 
-class ResultWriter(ABC):
+# What a writer takes: contravariant, so a writer of any JSON record serves where a writer of
+# RowResults is asked for.
+RecordT = TypeVar("RecordT", bound=JsonRecord, contravariant=True)
+
+
+class ResultWriter(ABC, Generic[RecordT]):
     """Writes the results of one run to one target. Use it as a context manager."""
 
     def __init__(self) -> None:
         self._closed = False
 
-    def write(self, result: RowResult) -> None:
+    def write(self, result: RecordT) -> None:
         if self._closed:
             raise ValueError("write to a closed ResultWriter")
         self._write(result)
@@ -83,7 +91,7 @@ class ResultWriter(ABC):
         self.close()
 
     @abstractmethod
-    def _write(self, result: RowResult) -> None: ...
+    def _write(self, result: RecordT) -> None: ...
 
     @abstractmethod
     def _close(self) -> None: ...
@@ -130,14 +138,15 @@ class _TextSink:
             self._stdout_wrapper.detach()  # closing it would close stdout
 
 
-class JsonlResultWriter(ResultWriter):
-    """One JSON object per input row: ``{"id", "esco_version", "skills": [...]}``."""
+class JsonlResultWriter(ResultWriter[JsonRecord]):
+    """One JSON object per input row, e.g. ``{"id", "esco_version", "model",
+    "model_fingerprint", "skills": [...]}``."""
 
     def __init__(self, target: str | os.PathLike[str], *, flush_every: int = 1000) -> None:
         super().__init__()
         self._sink = _TextSink(target, flush_every)
 
-    def _write(self, result: RowResult) -> None:
+    def _write(self, result: JsonRecord) -> None:
         # allow_nan=False: NaN is not JSON, and failing loudly beats a file no parser accepts.
         line = json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False)
         self._sink.stream.write(line + "\n")
@@ -147,7 +156,7 @@ class JsonlResultWriter(ResultWriter):
         self._sink.close()
 
 
-class CsvResultWriter(ResultWriter):
+class CsvResultWriter(ResultWriter[RowResult]):
     """One line per (input row, skill), with a 1-based ``rank``.
 
     An input row without skills still gets one line, its skill columns empty, so that every input
@@ -173,7 +182,7 @@ class CsvResultWriter(ResultWriter):
         self._sink.close()
 
 
-class ParquetResultWriter(ResultWriter):
+class ParquetResultWriter(ResultWriter[RowResult]):
     """Parquet with ``PARQUET_SCHEMA``, one row per input row.
 
     Rows are buffered and written as a row group every *row_group_size* rows, so memory stays flat.
@@ -213,7 +222,7 @@ class ParquetResultWriter(ResultWriter):
             self._writer.close()
 
 
-WRITERS: dict[str, Callable[[str], ResultWriter]] = {
+WRITERS: dict[str, Callable[[str], ResultWriter[RowResult]]] = {
     "jsonl": JsonlResultWriter,
     "csv": CsvResultWriter,
     "parquet": ParquetResultWriter,
@@ -242,7 +251,9 @@ def infer_format(target: str | os.PathLike[str]) -> str:
         ) from None
 
 
-def open_writer(target: str | os.PathLike[str], format: str | None = None) -> ResultWriter:
+def open_writer(
+    target: str | os.PathLike[str], format: str | None = None
+) -> ResultWriter[RowResult]:
     """A writer for *target*, a path or ``"-"`` for stdout, in *format* (inferred when None)."""
     name = os.fspath(target)
     chosen = format if format is not None else infer_format(name)

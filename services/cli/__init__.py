@@ -20,7 +20,12 @@ from services.cli.procedure import procedure_group
 from services.cli.push import push_command
 from services.cli.query import query_command
 from services.cli.serve import serve_command
-from services.cli.spans import calibrate_command, train_span_head_command, train_spans_command
+from services.cli.span_training import (
+    calibrate_command,
+    train_span_head_command,
+    train_spans_command,
+)
+from services.cli.spans import spans_command
 from services.cli.train import interpolate_command, ship_model_command, train_command
 from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
@@ -106,6 +111,7 @@ for command in (
     serve_command,
     setup_command,
     ship_model_command,
+    spans_command,
     train_command,
     train_span_head_command,
     train_spans_command,

@@ -7,7 +7,6 @@ their row number and reason, and the export goes on.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import click
 from pyoxigraph import NamedNode
 
 from ontology import esco_triples
-from services.batch import ErrorLog, InputRow, RowError, errors_path_for, read_records
+from services.batch import ErrorLog, RowError, errors_path_for, read_records, run_rows
 from services.cli.context import CliContext, progress_bar
 from services.rdf import (
     EXPORT_FORMATS,
@@ -33,7 +32,7 @@ from services.rdf import (
     write_chunks,
 )
 from services.rdf.rdf_input import triple_chunks
-from skillgraph import SkillgraphError
+from skillgraph import Mode, SkillgraphError
 from skillgraph.modes import MAX_TOP_K
 
 _JOB_AD_SUFFIXES = (".csv", ".csv.gz")
@@ -61,7 +60,7 @@ def posting_options(function):
         click.option("--dataset", help="Dataset name in the postings' IRIs (rdf.dataset)."),
         click.option("--base-iri", help="Base of every IRI SkillGraph mints (rdf.base_iri)."),
         click.option("--occupation", default="", help="ESCO occupation URI for rows naming none."),
-        click.option("--model", default="", help="Model to record for JSONL results."),
+        click.option("--model", default="", help="Model for JSONL results naming none."),
         click.option(
             "--unknown-skills",
             type=click.Choice(["keep", "drop"]),
@@ -93,9 +92,11 @@ def posting_items(
         options.base_iri or settings.rdf.base_iri, options.dataset or settings.rdf.dataset
     )
     if options.extract or input_path.lower().endswith(_JOB_AD_SUFFIXES):
-        graph = context.graph
-        run = ExtractionRun(model=graph.encoder.name, fingerprint=graph.encoder.fingerprint)
-        rows: Iterable[PostingRecord | RowError] = _extracted(context, input_path, options)
+        extractor = context.graph.extractor
+        mode = extractor.mode(options.top_k, options.min_score)  # bad ones fail before reading
+        stamp = extractor.model(mode)
+        run = ExtractionRun(model=stamp.name, fingerprint=stamp.fingerprint)
+        rows: Iterable[PostingRecord | RowError] = _extracted(context, input_path, options, mode)
     else:
         run = ExtractionRun(model=options.model)
         rows = read_results(input_path, occupation=options.occupation)
@@ -104,36 +105,23 @@ def posting_items(
 
 
 def _extracted(
-    context: CliContext, input_path: str, options: PostingOptions
+    context: CliContext, input_path: str, options: PostingOptions, mode: Mode
 ) -> Iterator[PostingRecord | RowError]:
     extractor = context.graph.extractor
-    mode = extractor.mode(options.top_k, options.min_score)  # bad parameters fail before reading
-    records = iter(
-        read_records(
-            input_path,
-            text_column=options.text_column,
-            id_column=options.id_column,
-            max_text_chars=context.settings.extraction.max_text_chars,
-        )
+    records = read_records(
+        input_path,
+        text_column=options.text_column,
+        id_column=options.id_column,
+        max_text_chars=context.settings.extraction.max_text_chars,
     )
-    while batch := list(itertools.islice(records, 32)):
-        rows = [row for row in batch if isinstance(row, InputRow)]
-        try:
-            found = iter(extractor.extract_many([r.text for r in rows], mode))
-        except SkillgraphError:
-            found = None  # one bad text: retry row by row, so that it costs only itself
-        for row in batch:
-            if isinstance(row, RowError):
-                yield row
-                continue
-            try:
-                skills = next(found) if found else extractor.extract(row.text, mode)
-            except SkillgraphError as exc:
-                yield RowError(row.row_number, row.id, str(exc), None)
-                continue
-            yield PostingRecord(
-                row.id, extractor.esco_version, tuple(skills), options.occupation, row.row_number
-            )
+    return run_rows(
+        records,
+        32,
+        lambda texts: extractor.extract_many(texts, mode),
+        lambda row, skills: PostingRecord(
+            row.id, extractor.esco_version, tuple(skills), options.occupation, row.row_number
+        ),
+    )
 
 
 @click.group("export")

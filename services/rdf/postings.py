@@ -22,7 +22,7 @@ from ontology.namespace import DCAT, DCTERMS, PROV, RDF, SCHEMA, SG
 from services.batch import RowError
 from services.rdf.iris import IriScheme
 from services.rdf.store import GraphChunk
-from skillgraph.records import SkillMatch
+from skillgraph.records import ModelStamp, SkillMatch
 
 __all__ = [
     "ExtractionRun",
@@ -49,6 +49,7 @@ class PostingRecord:
     occupation: str = ""
     row_number: int = 0
     line: int | None = None
+    model: ModelStamp | None = None  # what extracted the skills, where the results say
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,13 @@ class PostingConverter:
         warnings: list[str] = []
         posting = self._iris.posting(record.id)
         dataset = self._iris.dataset_iri
-        run = self._run_node(record.esco_version)
+        extraction_run = self._run_of(record)
+        run = self._iris.run(
+            extraction_run.method,
+            extraction_run.model,
+            extraction_run.fingerprint,
+            record.esco_version,
+        )
         triples = [
             Triple(posting, RDF.type, SCHEMA.JobPosting),
             Triple(posting, SCHEMA.identifier, Literal(record.id)),
@@ -144,7 +151,7 @@ class PostingConverter:
                 self._extraction(record.id, posting, run, skill_node, skill, position)
             )
         triples.append(Triple(dataset, RDF.type, DCAT.Dataset))
-        triples.extend(self._run_triples(run, record.esco_version))
+        triples.extend(self._run_triples(run, extraction_run, record.esco_version))
         triples.extend(extractions)
         self._note_version(record.esco_version)
         return GraphChunk(self._iris.posting_graph(record.id), tuple(triples)), warnings
@@ -175,20 +182,22 @@ class PostingConverter:
             Triple(node, PROV.wasGeneratedBy, run),
         ]
 
-    def _run_node(self, esco_version: str) -> NamedNode:
-        run = self._run
-        return self._iris.run(run.method, run.model, run.fingerprint, esco_version)
+    def _run_of(self, record: PostingRecord) -> ExtractionRun:
+        """The record's own model where it names one, else the converter's."""
+        if record.model is None:
+            return self._run
+        return ExtractionRun(self._run.method, record.model.name, record.model.fingerprint)
 
-    def _run_triples(self, node: NamedNode, esco_version: str) -> list[Triple]:
+    def _run_triples(self, node: NamedNode, run: ExtractionRun, esco_version: str) -> list[Triple]:
         triples = [
             Triple(node, RDF.type, SG.ExtractionRun),
             Triple(node, SG.method, self._method),
             Triple(node, SG.escoVersion, Literal(esco_version)),
         ]
-        if self._run.model:
-            triples.append(Triple(node, SG.model, Literal(self._run.model)))
-        if self._run.fingerprint:
-            triples.append(Triple(node, SG.modelFingerprint, Literal(self._run.fingerprint)))
+        if run.model:
+            triples.append(Triple(node, SG.model, Literal(run.model)))
+        if run.fingerprint:
+            triples.append(Triple(node, SG.modelFingerprint, Literal(run.fingerprint)))
         return triples
 
     def _unknown_message(self, what: str, uri: str) -> str:

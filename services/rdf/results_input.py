@@ -1,7 +1,8 @@
 """Read the batch CLI's JSON Lines output back: one :class:`PostingRecord` or ``RowError`` per line.
 
 Each line is ``{"id", "esco_version", "skills": [{"uri", "label", "score", "skill_type",
-"sentence", "start", "end"}, ...]}``, optionally with ``"occupation"`` (an ESCO occupation URI).
+"sentence", "start", "end"}, ...]}``, optionally with ``"occupation"`` (an ESCO occupation URI)
+and ``"model"`` and ``"model_fingerprint"`` (what extracted the skills, as ``extract`` writes).
 A line that is not such an object is reported with its line number and reason, and reading goes
 on: one bad row costs only itself. Memory stays flat: lines are read one at a time, none over
 ``max_line_bytes``.
@@ -18,7 +19,7 @@ from typing import Any
 from services.batch import RowError
 from services.batch.sources import BoundedLines, RecordTooLargeError, open_source
 from services.rdf.postings import PostingRecord
-from skillgraph.records import SkillMatch
+from skillgraph.records import ModelStamp, SkillMatch
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "read_results"]
 
@@ -78,6 +79,7 @@ def _parse(raw: bytes, row: int, line: int, occupation: str) -> PostingRecord | 
             occupation=_text(record, "occupation", required=False) or occupation,
             row_number=row,
             line=line,
+            model=_model(record),
         )
     except ValueError as exc:
         return RowError(row, posting_id, str(exc), line)
@@ -92,6 +94,14 @@ def _text(record: dict[str, Any], name: str, required: bool = True) -> str:
     if not isinstance(value, str):
         raise ValueError(f"field {name!r} must be a string")
     return value
+
+
+def _model(record: dict[str, Any]) -> ModelStamp | None:
+    name = _text(record, "model", required=False)
+    fingerprint = _text(record, "model_fingerprint", required=False)
+    if fingerprint and not name:
+        raise ValueError("field 'model_fingerprint' needs 'model'")
+    return ModelStamp(name, fingerprint) if name else None
 
 
 def _skills(value: Any) -> tuple[SkillMatch, ...]:

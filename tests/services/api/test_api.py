@@ -18,12 +18,16 @@ def test_health_describes_the_runtime(api_url, http, full_graph):
     assert body["index_rows"] == len(full_graph.index) > 95_000  # label rows
 
 
-def test_extract_ranks_python_and_postgresql(api_url, http):
+def test_extract_ranks_python_and_postgresql(api_url, http, full_graph):
     text = "Experience with Python and PostgreSQL is required."
     response = http.post(f"{api_url}/v1/extract", json={"text": text, "top_k": 5})
     assert response.status_code == 200
     body = response.json()
     assert body["esco_version"] == "v1.2.0"
+    assert (body["model"], body["model_fingerprint"]) == (
+        full_graph.encoder.name,  # ranking is the encoder's
+        full_graph.encoder.fingerprint,
+    )
     skills = body["skills"]
     assert len(skills) == 5
     uris = {s["uri"] for s in skills}
@@ -46,6 +50,23 @@ def test_extract_threshold_and_default_modes(api_url, http):
         assert text[skill["span_start"] : skill["span_end"]] == skill["span_text"]
         assert "coffee" not in skill["span_text"]
     assert "probability" not in ranked["skills"][0]
+
+
+def test_spans_are_the_taggers_spans_of_the_whole_text(api_url, http, full_graph):
+    text = "We build REST APIs in Python.\nYou will manage a small team.\nFree coffee."
+    response = http.post(f"{api_url}/v1/spans", json={"text": text})
+    assert response.status_code == 200
+    body = response.json()
+    reader = full_graph.extractor.spans.reader
+    assert (body["model"], body["model_fingerprint"]) == (reader.name, reader.fingerprint)
+    expected = full_graph.extractor.tag_spans([text])[0]
+    assert body["spans"] == [span.to_dict() for span in expected]
+    assert any("Python" in s["text"] for s in body["spans"])
+    for span in body["spans"]:
+        assert text[span["start"] : span["end"]] == span["text"]
+        assert 0 < span["confidence"] <= 1
+        assert "coffee" not in span["text"].lower()
+    assert [s["start"] for s in body["spans"]] == sorted(s["start"] for s in body["spans"])
 
 
 def test_skill_lookup_and_search(api_url, http):
@@ -102,6 +123,9 @@ def test_occupation_lookup(api_url, http):
         ("post", "/v1/extract", {"json": {"text": "python", "top_k": 0}}, 422, "top_k must be"),
         ("post", "/v1/extract", {"json": {"text": "python", "top_k": "5"}}, 422, "integer"),
         ("post", "/v1/extract", {"json": {"text": "python", "min_score": 2}}, 422, "min_score"),
+        ("post", "/v1/spans", {"json": {"text": "python", "top_k": 3}}, 422, "unknown field"),
+        ("post", "/v1/spans", {"json": {"text": ""}}, 422, "text is empty"),
+        ("post", "/v1/spans", {"json": {"text": "a " * 60_000}}, 413, "text too long"),
     ],
 )
 def test_errors_are_problem_details(api_url, http, method, path, kwargs, status, detail):

@@ -40,16 +40,16 @@ def test_concurrent_requests_are_served_together_and_answered_in_place(batcher):
     batcher, _ = batcher
     texts = [f"text {i}" for i in range(16)]
     with ThreadPoolExecutor(16) as pool:
-        answers = list(pool.map(lambda t: batcher.extract(t, Ranking(5)), texts))
+        answers = list(pool.map(lambda t: batcher.submit(t, Ranking(5)), texts))
     assert answers == [[t.upper()] for t in texts]
     assert batcher.texts == 16 and batcher.batches < 8
 
 
-def test_modes_are_never_mixed_in_one_call(batcher):
+def test_tasks_are_never_mixed_in_one_call(batcher):
     batcher, extract = batcher
     jobs = [("a", Ranking(5)), ("b", Threshold(0.5, 10)), ("c", Ranking(5))]
     with ThreadPoolExecutor(3) as pool:
-        answers = list(pool.map(lambda job: batcher.extract(*job), jobs))
+        answers = list(pool.map(lambda job: batcher.submit(*job), jobs))
     assert answers == [["A"], ["B"], ["C"]]
     for texts, mode in extract.calls:
         assert all(m == mode for t, m in jobs if t in texts)
@@ -58,7 +58,7 @@ def test_modes_are_never_mixed_in_one_call(batcher):
 def test_a_bad_text_fails_alone(batcher):
     batcher, _ = batcher
     with ThreadPoolExecutor(4) as pool:
-        futures = [pool.submit(batcher.extract, t, Ranking(5)) for t in ("x", "bad", "y", "z")]
+        futures = [pool.submit(batcher.submit, t, Ranking(5)) for t in ("x", "bad", "y", "z")]
         with pytest.raises(InputError, match="bad text"):
             futures[1].result()
         assert [futures[i].result() for i in (0, 2, 3)] == [["X"], ["Y"], ["Z"]]

@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pyoxigraph
+
+from ontology.namespace import SG
 
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
@@ -57,6 +60,29 @@ def test_min_score_zero_is_ranking_mode(cli, tmp_path):
     records = [json.loads(line) for line in output.read_text().splitlines()]
     assert [r["id"] for r in records] == ["7", "2"]  # a missing id becomes the row number
     assert [len(r["skills"]) for r in records] == [3, 3]
+    assert not Path(f"{output}.errors.jsonl").exists()  # no rejected row, no errors file
+
+
+def test_jsonl_results_carry_their_model_into_rdf(cli, tmp_path):
+    source = tmp_path / "ads.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Write SQL queries in Python."}) + "\n")
+    ranked, extracted = tmp_path / "ranked.jsonl", tmp_path / "extracted.jsonl"
+    assert cli("extract", str(source), "-o", str(ranked), "--top-k", "3").exit_code == 0
+    assert cli("extract", str(source), "-o", str(extracted)).exit_code == 0
+    stamps = []
+    for path in (ranked, extracted):
+        (record,) = [json.loads(line) for line in path.read_text().splitlines()]
+        assert record["model"] and record["model_fingerprint"]
+        stamps.append((record["model"], record["model_fingerprint"]))
+    assert stamps[0] != stamps[1]  # ranking is the encoder's, extraction the reader's
+
+    graph = tmp_path / "extracted.nq"
+    result = cli("export", "postings", str(extracted), "-o", str(graph))
+    assert result.exit_code == 0, result.output
+    quads = list(pyoxigraph.parse(path=graph, format=pyoxigraph.RdfFormat.N_QUADS))
+    provenance = (SG.model, SG.modelFingerprint)
+    recorded = {(q.predicate.value, q.object.value) for q in quads if q.predicate in provenance}
+    assert recorded == {(SG.model.value, stamps[1][0]), (SG.modelFingerprint.value, stamps[1][1])}
 
 
 def test_csv_and_parquet_outputs(cli, tmp_path):

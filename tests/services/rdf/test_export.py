@@ -14,6 +14,7 @@ from ontology import SHAPES_PATH, EscoTaxonomy, esco_triples
 from ontology.namespace import SCHEMA, SG
 from services.rdf import (
     EXPORT_FORMATS,
+    ExtractionRun,
     GraphChunk,
     IriScheme,
     PostingConverter,
@@ -115,6 +116,26 @@ def test_bad_rows_are_reported_and_the_rest_exported(
     assert graphs == {IriScheme().posting_graph(row["id"]) for row in rows}
 
 
+def test_a_results_line_names_its_model_and_the_flag_covers_lines_that_do_not(
+    tmp_path: Path, small_taxonomy: EscoTaxonomy
+) -> None:
+    rows = posting_rows(small_taxonomy, 2, hostile=False)
+    rows[0] |= {"model": "onnx-int8:reader", "model_fingerprint": "f1"}
+    bad = '{"id": "x", "esco_version": "v1.2.0", "skills": [], "model_fingerprint": "f"}'
+    source = write_jsonl(tmp_path / "results.jsonl", rows, (bad,))
+    items = list(read_results(source))
+    assert "'model_fingerprint' needs 'model'" in items[-1].reason
+    converter = PostingConverter(IriScheme(), ExtractionRun(model="given-by-flag"))
+    models = {}
+    for chunk in posting_chunks(items[:-1], converter):
+        named = {t.predicate: t.object.value for t in chunk.triples}
+        models[named[SCHEMA.identifier]] = (named[SG.model], named.get(SG.modelFingerprint))
+    assert models == {
+        rows[0]["id"]: ("onnx-int8:reader", "f1"),
+        rows[1]["id"]: ("given-by-flag", None),
+    }
+
+
 def test_unknown_skills_can_be_dropped(
     tmp_path: Path, small_taxonomy: EscoTaxonomy, run_cli
 ) -> None:
@@ -191,7 +212,8 @@ def test_job_ads_are_extracted_then_exported(tmp_path: Path, full_graph) -> None
     quads = list(pyoxigraph.parse(path=output, format=pyoxigraph.RdfFormat.N_QUADS))
     assert {q.graph_name for q in quads} == {IriScheme().posting_graph('ad "1" <x>')}
     models = {q.object.value for q in quads if q.predicate == SG.model}
-    assert models == {full_graph.encoder.name}
+    extractor = full_graph.extractor
+    assert models == {extractor.model(extractor.mode()).name}  # the default mode: the reader
     by_extraction: dict = {}
     for quad in quads:
         by_extraction.setdefault(quad.subject, {})[quad.predicate] = quad.object.value

@@ -1,0 +1,48 @@
+"""``skillgraph train-span-head`` and ``train-spans`` on the fixture sentences, and a trained
+head in the default mode."""
+
+from __future__ import annotations
+
+import json
+
+from skillgraph.spans import CALIBRATION_FILE, DEFAULT_SPAN_MODEL, span_model_dir
+from tests.conftest import FIXTURES
+
+
+def test_train_span_head_gives_a_model_the_extraction_mode_can_use(cli, tmp_path, caplog):
+    config = FIXTURES / "train" / "span_head_smoke.toml"
+    run = tmp_path / "run"
+    result = cli("train-span-head", str(config), "--max-sentences", "8", "--output", str(run))
+    assert result.exit_code == 0, result.output
+    assert "dev tiny: strict F1" in result.stdout and "pooled span vectors" in result.stdout
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["name"] == "span-head-smoke" and manifest["labels"] == ["O", "B", "I"]
+    assert manifest["training"]["train_sentences"] == 8
+
+    # With a calibration fitted for another head it runs, and says so.
+    calibration = tmp_path / "cal.json"
+    calibration.write_bytes((span_model_dir(DEFAULT_SPAN_MODEL) / CALIBRATION_FILE).read_bytes())
+    extracted = cli(
+        "--set",
+        f"spans.model={run}",
+        "--set",
+        f"spans.calibration={calibration}",
+        "extract",
+        "-",
+        "--input-format",
+        "jsonl",
+        input=json.dumps({"id": "a", "text": "You will write SQL queries."}) + "\n",
+    )
+    assert extracted.exit_code == 0, extracted.stderr
+    assert all("probability" in s for s in json.loads(extracted.stdout)["skills"])
+    assert "calibration was fitted for" in caplog.text
+
+
+def test_train_spans_exports_the_stand_alone_tagger(cli, tmp_path):
+    config = FIXTURES / "train" / "spans_smoke.toml"
+    run = tmp_path / "run"
+    result = cli("train-spans", str(config), "--max-steps", "2", "--output", str(run))
+    assert result.exit_code == 0, result.output
+    assert "dev tiny: strict F1" in result.stdout
+    manifest = json.loads((run / "onnx" / "manifest.json").read_text())
+    assert manifest["name"] == "spans-smoke" and manifest["training"]["steps"] == 2
