@@ -11,6 +11,7 @@ a word's neighbours instead of repairing a stray ``I`` into a span on its own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,27 +50,32 @@ DECODINGS = ("argmax", "viterbi")
 # 37.6 / 29.2 / 71.4 for argmax, with the same probabilities (docs/benchmarks.md).
 DEFAULT_DECODING = "viterbi"
 
-# log P(next | previous) is 0 where BIO allows the step, -inf where it does not.
-_FORBIDDEN = -np.inf
-_TRANSITIONS = np.zeros((3, 3))
-_TRANSITIONS[OUTSIDE, INSIDE] = _FORBIDDEN
-_START = np.array([0.0, 0.0, _FORBIDDEN])  # by label: O, B, I
-
 
 def viterbi_tags(word_probabilities: np.ndarray) -> list[int]:
-    """The most probable BIO-valid tag sequence for words x labels probabilities."""
+    """The most probable BIO-valid tag sequence for words x labels probabilities.
+
+    BIO forbids only ``I`` first or after ``O``, so each step is two maxima: ``O`` and ``B``
+    may follow anything, ``I`` only ``B`` or ``I``. Plain floats: with three labels a numpy
+    call per word costs far more than the arithmetic (0.32 ms a sentence against 0.02).
+    """
     if not len(word_probabilities):
         return []
-    emissions = np.log(np.clip(word_probabilities, 1e-12, 1.0))
-    score = _START + emissions[0]
-    back = np.zeros((len(emissions), 3), dtype=np.int64)
-    for position in range(1, len(emissions)):
-        steps = score[:, None] + _TRANSITIONS  # previous x next
-        back[position] = np.argmax(steps, axis=0)
-        score = steps[back[position], np.arange(3)] + emissions[position]
-    tags = [int(np.argmax(score))]
-    for position in range(len(emissions) - 1, 0, -1):
-        tags.append(int(back[position, tags[-1]]))
+    emissions = np.log(np.clip(word_probabilities, 1e-12, 1.0)).tolist()
+    outside, begin, _ = emissions[0]
+    inside = -math.inf
+    back: list[tuple[int, int]] = []  # per word after the first: best previous of O/B, of I
+    for e_outside, e_begin, e_inside in emissions[1:]:
+        best_any = max((outside, OUTSIDE), (begin, BEGIN), (inside, INSIDE))
+        best_open = max((begin, BEGIN), (inside, INSIDE))
+        back.append((best_any[1], best_open[1]))
+        outside = best_any[0] + e_outside
+        begin = best_any[0] + e_begin
+        inside = best_open[0] + e_inside
+    tag = max((outside, OUTSIDE), (begin, BEGIN), (inside, INSIDE))[1]
+    tags = [tag]
+    for from_any, from_open in reversed(back):
+        tag = from_open if tag == INSIDE else from_any
+        tags.append(tag)
     return tags[::-1]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from tokenizers import Tokenizer
@@ -87,6 +89,25 @@ def test_viterbi_tags_never_put_inside_after_outside_or_first():
         assert all(
             b != INSIDE for a, b in zip([OUTSIDE, *tags], tags, strict=False) if a == OUTSIDE
         )
+
+
+def test_viterbi_finds_the_best_valid_sequence_that_enumeration_finds():
+    rng = np.random.default_rng(1)
+
+    def valid(tags) -> bool:
+        return all(
+            b != INSIDE for a, b in zip([OUTSIDE, *tags], tags, strict=False) if a == OUTSIDE
+        )
+
+    for length in range(1, 6):
+        for _ in range(40):
+            found = rng.dirichlet(np.full(3, 0.5), size=length)
+            logs = np.log(found)
+            best = max(
+                (tags for tags in itertools.product(range(3), repeat=length) if valid(tags)),
+                key=lambda tags: sum(logs[i, t] for i, t in enumerate(tags)),
+            )
+            assert viterbi_tags(found) == list(best)
 
 
 def test_viterbi_keeps_a_valid_argmax_sequence():
