@@ -38,7 +38,10 @@ class ErrorLog:
         self._stream: TextIO | None = sys.stderr if path is None else None
         if self._path is not None:
             try:
-                self._path.unlink(missing_ok=True)  # an earlier run's log would mislead
+                # An earlier run's log would mislead; but only a plain file is a log to remove
+                # (never /dev/null, a FIFO, or what a symlink points at: those are written to).
+                if self._path.is_file() and not self._path.is_symlink():
+                    self._path.unlink()
                 if not self._path.parent.is_dir() or not os.access(self._path.parent, os.W_OK):
                     raise OSError(f"{self._path.parent} is not a writable directory")
             except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,16 @@ def test_without_a_path_errors_go_to_stderr(capsys: pytest.CaptureFixture[str]) 
 def test_unwritable_log_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(BatchOutputError, match="cannot open error log"):
         ErrorLog(tmp_path / "missing-dir" / "errors.jsonl")
+
+
+def test_only_a_plain_file_is_removed_as_a_stale_log(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("someone else's\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(kept)
+    with ErrorLog(link):
+        pass
+    assert link.is_symlink() and kept.read_text() == "someone else's\n"
+    with ErrorLog(os.devnull) as log:
+        log.write(RowError(1, "a", "bad", 1))
+    assert Path(os.devnull).is_char_device()  # once, a stale-log cleanup removed /dev/null
