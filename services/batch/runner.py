@@ -31,7 +31,7 @@ def run_rows(
     result: Callable[[InputRow, Found], Result],
 ) -> Iterator[Result | RowError]:
     """``result(row, found)`` for each row, ``found`` being what ``process`` gives for its
-    text; the reader's errors pass through in place."""
+    text; the input's own ``RowError``s pass through in place."""
     for batch in batches(records, batch_size):
         rows = [r for r in batch if isinstance(r, InputRow)]
         try:
