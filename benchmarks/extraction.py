@@ -168,7 +168,7 @@ def main() -> None:
         )
         + "\n\n### Span tagger (dev splits)\n\n"
         "Strict: exact token boundaries; loose: any overlap. One class (skill and knowledge "
-        "spans merged).\n\n"
+        f"spans merged). Tags to spans: `{spans.reader.decoding}` decoding.\n\n"
         + table(
             [
                 "set",
