@@ -6,7 +6,6 @@ cannot be used are reported with their row number and reason, and the rest is st
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import TextIO
 
 import click
 
+from services.batch import batches
 from services.cli.context import CliContext, progress_bar
 from skillgraph.encoders import load_encoder
 from skillgraph.errors import InputError
@@ -99,7 +99,7 @@ def add_command(
         with progress_bar("adding examples", unit="rows") as bar:
             for path in files:
                 rows = read_source(path, memory.taxonomy, file_format, level, source)
-                while batch := list(itertools.islice(rows, batch_size)):
+                for batch in batches(rows, batch_size):
                     _add_batch(memory, path, batch, summary, errors)
                     bar.update(len(batch))
     except SourceFormatError as exc:

@@ -7,14 +7,13 @@ stderr when the output is stdout) with their row and line numbers, and carries o
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import os
 import shutil
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from typing import Any
 
@@ -25,6 +24,7 @@ from services.batch import (
     ErrorLog,
     InputRow,
     RowError,
+    batches,
     errors_path_for,
     read_records,
 )
@@ -98,7 +98,7 @@ def extract_procedures(
         _text_output(steps_path) as steps_out,
         progress_bar("extracting steps", unit="ads") as bar,
     ):  # fmt: skip
-        for batch in _batches(records, batch_size):
+        for batch in batches(records, batch_size):
             for row, group, found in _extract_batch(
                 extractor, batch, steps_out is not None, settings.max_steps_per_sequence
             ):
@@ -269,12 +269,6 @@ def _rereadable(path: str, input_format: str | None) -> Iterator[str]:
         shutil.copyfileobj(sys.stdin.buffer, spool)
         spool.flush()
         yield spool.name
-
-
-def _batches(records: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(records)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def _extract_batch(
