@@ -27,6 +27,5 @@ class OnnxEncoder(Encoder):
         self.batch_size = batch_size
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        feeds = self.model.feeds(self.tokenizer.encode_batch(texts))
-        (vectors,) = self.model.session.run(None, feeds)
+        (vectors,) = self.model.run(None, self.tokenizer.encode_batch(texts))
         return vectors.astype(np.float32, copy=False)

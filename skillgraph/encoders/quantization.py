@@ -11,9 +11,10 @@ computed by onnxruntime's ``MatMulIntegerToFloat`` on uint8 (zero point 128) x i
 VNNI path, which also applies the column scales; one ``Mul`` applies the row scales.
 
 The integer products depend only on their row. What is left is the float noise of the fp32
-parts (attention, normalisation: ~1e-7, with the batch's shapes), which now and then moves a
-value across a rounding step: measured on 400 job-ad sentences, a sentence vector alone and in a
-batch agree to 6e-8 (dynamic int8: 2e-2), the span head's probabilities to 4e-3; cosine to
+parts (attention, normalisation: ~1e-7), which changes with the batch's shapes and now and then
+moves a value across a rounding step (span head probabilities by up to 1e-2); the session pads
+batches so that those shapes no longer matter (:mod:`skillgraph.encoders.onnx_session`), and a
+sentence alone and in any batch then agrees bit for bit (dynamic int8: 2e-2 apart). Cosine to
 fp32 ~0.997 (dynamic int8: ~0.993) at about the same speed.
 """
 

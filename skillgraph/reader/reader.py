@@ -92,8 +92,8 @@ class SentenceReader:
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
             encodings = self.tokenizer.encode_batch([sentences[i] for i in chunk])
-            vectors, probabilities, states = self.model.session.run(
-                [EMBEDDING, PROBABILITIES, SPAN_STATES], self.model.feeds(encodings)
+            vectors, probabilities, states = self.model.run(
+                (EMBEDDING, PROBABILITIES, SPAN_STATES), encodings
             )
             for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 n = int(sum(encoding.attention_mask))

@@ -56,6 +56,19 @@ def test_vectors_are_unit_length_and_in_input_order(model_data_dir):
     assert encoder.encode([]).shape == (0, 384)
 
 
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_a_text_encodes_exactly_the_same_alone_and_in_any_batch(model_data_dir, precision):
+    """Bit for bit, so that cached and freshly batched sentences agree."""
+    encoder = load_encoder(
+        EncoderSettings(model=BASE_MODEL, backend="onnx", precision=precision, batch_size=3),
+        model_data_dir,
+    )
+    together = encoder.encode(TEXTS)
+    single = np.stack([encoder.encode([t])[0] for t in TEXTS])
+    assert np.array_equal(single, together)
+    assert np.array_equal(encoder.encode(TEXTS[::-1])[::-1], together)
+
+
 def test_names_and_fingerprints_key_the_weights(model_data_dir):
     fp32 = load_encoder(
         EncoderSettings(model=BASE_MODEL, backend="onnx", precision="fp32"), model_data_dir

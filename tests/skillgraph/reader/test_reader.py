@@ -86,13 +86,49 @@ def test_a_span_past_the_truncation_is_not_found(reader):
     np.testing.assert_allclose(np.linalg.norm(reading.span_vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_a_sentence_reads_the_same_alone_and_in_any_batch(reader):
-    together = reader.read(TEXTS)
-    for text, batched in zip(TEXTS, together, strict=True):
+# Lengths 5 to 40 sub-words: batches of these pad to many different lengths.
+VARIED = [
+    *TEXTS,
+    "Java.",
+    "Experience with Docker, Kubernetes, Terraform and AWS or GCP cloud infrastructure.",
+    "You will design, build and maintain data pipelines in Spark and Airflow, review code, "
+    "mentor junior engineers and work closely with product managers on the roadmap.",
+    "Fluent English; German is a plus.",
+]
+
+
+def test_a_sentence_reads_exactly_the_same_alone_and_in_any_batch(reader):
+    """Bit for bit: the sentence cache and extract --workers rely on it."""
+    together = reader.read(VARIED)
+    shuffled = reader.read(VARIED[::-1])[::-1]
+    for text, batched, other in zip(VARIED, together, shuffled, strict=True):
         (alone,) = reader.read([text])
-        assert [s.text for s in alone.spans] == [s.text for s in batched.spans]
-        np.testing.assert_allclose(alone.vector, batched.vector, atol=1e-5)
-        np.testing.assert_allclose(alone.span_vectors, batched.span_vectors, atol=1e-5)
+        for reading in (batched, other):
+            assert reading.spans == alone.spans
+            assert reading.peak == alone.peak
+            assert np.array_equal(reading.vector, alone.vector)
+            assert np.array_equal(reading.span_vectors, alone.span_vectors)
+
+
+def _row(output: np.ndarray, row: int, tokens: int) -> np.ndarray:
+    """One row of a session output: a vector, or its real tokens' values."""
+    return output[row] if output.ndim == 2 else output[row, :tokens]
+
+
+def test_the_raw_outputs_do_not_depend_on_the_batch(reader):
+    """Every output (vector, BIO probabilities, span states), alone, in pairs and all together."""
+    encodings = reader.tokenizer.encode_batch(VARIED)
+    assert {len(e.ids) % 8 for e in encodings} == {0}  # padded to a multiple of 8 tokens
+    together = reader.model.run(None, encodings)
+    for row, encoding in enumerate(encodings):
+        tokens = sum(encoding.attention_mask)
+        alone = reader.model.run(None, [encoding])
+        pair = reader.model.run(None, [encoding, encodings[(row + 3) % len(encodings)]])
+        for whole, single, two in zip(together, alone, pair, strict=True):
+            assert len(single) == 1 and len(two) == 2
+            expected = _row(whole, row, tokens)
+            assert np.array_equal(_row(single, 0, tokens), expected)
+            assert np.array_equal(_row(two, 0, tokens), expected)
 
 
 def test_an_unknown_span_model_is_a_clear_error(model_data_dir):
