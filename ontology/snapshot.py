@@ -13,7 +13,6 @@ import gzip
 import json
 import logging
 import os
-import uuid
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ontology.errors import SnapshotError
+from ontology.files import atomic_write
 from ontology.records import EscoRelease, IscoGroup, Occupation, Skill, SkillGroup
 from ontology.taxonomy import EscoTaxonomy
 
@@ -80,20 +80,16 @@ def write_snapshot(
     target = Path(path)
     document = _encode(taxonomy, source)
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A unique sibling file then os.replace: same file system, so the rename is atomic.
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with temporary.open("xb") as raw:
-            # mtime=0 keeps the gzip header free of the build time (it is in the JSON header).
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz:
-                gz.write(payload)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    def write(temporary: Path) -> None:
+        # mtime=0 keeps the gzip header free of the build time (it is in the JSON header).
+        with (
+            temporary.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
+        ):
+            gz.write(payload)
+
+    atomic_write(target, write)
     log.info("wrote snapshot %s (%d bytes)", target, target.stat().st_size)
     return target
 

@@ -12,9 +12,7 @@ import enum
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import faiss
 import numpy as np
 
 from ontology import EscoTaxonomy
+from ontology.files import atomic_write
 from skillgraph.config import IndexSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import IndexBuildError
@@ -193,7 +192,7 @@ def _structure(
         index = kind.build(vectors, label_rows, settings)
         if path is not None:
             log.info("built %s index in %.1f s", kind.name, time.perf_counter() - started)
-            _atomic_write(path, lambda tmp: faiss.write_index(index, str(tmp)))
+            atomic_write(path, lambda tmp: faiss.write_index(index, str(tmp)))
     kind.tune(index, settings)
     return index
 
@@ -234,7 +233,7 @@ def _load_vectors(directory: Path, expected_rows: int) -> np.ndarray | None:
 
 def _save_vectors(directory: Path, vectors: np.ndarray, key: IndexKey) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    _atomic_write(directory / "vectors.npy", lambda path: np.save(path, vectors))
+    atomic_write(directory / "vectors.npy", lambda path: np.save(path, vectors))
     meta = {
         "format": _FORMAT,
         "esco": key.esco,
@@ -245,17 +244,3 @@ def _save_vectors(directory: Path, vectors: np.ndarray, key: IndexKey) -> None:
         "dimension": int(vectors.shape[1]),
     }
     (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-
-
-def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same directory so readers never see a partial file."""
-    handle, tmp_name = tempfile.mkstemp(
-        prefix=f".{path.name}-", suffix=path.suffix, dir=path.parent
-    )
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

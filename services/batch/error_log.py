@@ -2,7 +2,7 @@
 
 The log file is created with the first rejected row, so a run without errors leaves none; a
 log left by an earlier run is removed when the log opens, so what is there always describes the
-latest run.
+latest run. A resumed run cuts the log back to its checkpoint's mark and appends.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TextIO
+from typing import Self
 
 from services.batch.exceptions import BatchOutputError
 from services.batch.records import RowError
+from services.batch.sinks import RowSink
 
 ERRORS_SUFFIX = ".errors.jsonl"
 
@@ -32,44 +33,48 @@ class ErrorLog:
     Lines are flushed as written: errors are rare, and should be visible while a run goes on.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, resume_at: int | None = None
+    ) -> None:
         self.count = 0
         self._path = None if path is None else Path(path)
-        self._stream: TextIO | None = sys.stderr if path is None else None
-        if self._path is not None:
-            try:
-                # An earlier run's log would mislead; but only a plain file is a log to remove
-                # (never /dev/null, a FIFO, or what a symlink points at: those are written to).
-                if self._path.is_file() and not self._path.is_symlink():
-                    self._path.unlink()
-                if not self._path.parent.is_dir() or not os.access(self._path.parent, os.W_OK):
-                    raise OSError(f"{self._path.parent} is not a writable directory")
-            except OSError as exc:
-                raise BatchOutputError(
-                    f"cannot open error log {os.fspath(self._path)!r}: {exc.strerror or exc}"
-                ) from exc
+        self._sink: RowSink | None = None
+        if self._path is None:
+            if resume_at:
+                raise BatchOutputError("an error log on stderr cannot be resumed")
+            return
+        try:
+            if resume_at:
+                self._sink = RowSink(self._path, flush_every=1, resume_at=resume_at)
+            # An earlier run's log would mislead; but only a plain file is a log to remove
+            # (never /dev/null, a FIFO, or what a symlink points at: those are written to).
+            elif self._path.is_file() and not self._path.is_symlink():
+                self._path.unlink()
+            if not self._path.parent.is_dir() or not os.access(self._path.parent, os.W_OK):
+                raise OSError(f"{self._path.parent} is not a writable directory")
+        except OSError as exc:
+            raise BatchOutputError(
+                f"cannot open error log {os.fspath(self._path)!r}: {exc.strerror or exc}"
+            ) from exc
 
     def write(self, error: RowError) -> None:
-        if self._stream is None:
-            assert self._path is not None
-            try:
-                self._stream = open(self._path, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
-            except OSError as exc:
-                raise BatchOutputError(
-                    f"cannot open error log {os.fspath(self._path)!r}: {exc.strerror or exc}"
-                ) from exc
-        self._stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
-        if self._path is None:
-            self._stream.flush()  # stderr may be block-buffered when redirected
+        line = json.dumps(error.to_dict(), ensure_ascii=False) + "\n"
         self.count += 1
+        if self._path is None:
+            sys.stderr.write(line)
+            sys.stderr.flush()  # stderr may be block-buffered when redirected
+            return
+        if self._sink is None:
+            self._sink = RowSink(self._path, flush_every=1)
+        self._sink.write_row(line.encode("utf-8"))
+
+    def checkpoint(self) -> int:
+        """Bytes of the log now safely on disk (0 while there is none)."""
+        return 0 if self._sink is None else self._sink.checkpoint()
 
     def close(self) -> None:
-        if self._stream is None:
-            return
-        if self._path is not None:
-            self._stream.close()
-        else:
-            self._stream.flush()
+        if self._sink is not None:
+            self._sink.close()
 
     def __enter__(self) -> Self:
         return self

@@ -44,7 +44,7 @@ class RowPolicy:
         return None if _INVALID_CHAR.search(row_id) else row_id
 
     def check(
-        self, row_number: int, line: int, raw_id: str | None, text: str
+        self, row_number: int, line: int | None, raw_id: str | None, text: str
     ) -> InputRow | RowError:
         """The row for a record that parsed, or why it cannot be used."""
         row_id = self.row_id(raw_id, row_number)

@@ -17,14 +17,21 @@ from typing import BinaryIO
 from services.batch.csv_input import parse_csv
 from services.batch.exceptions import BatchInputError
 from services.batch.jsonl_input import parse_jsonl
+from services.batch.parquet_input import parse_parquet
 from services.batch.policy import RowPolicy
 from services.batch.records import InputRow, RowError
 from services.batch.sources import open_source
 
 Parser = Callable[[BinaryIO, RowPolicy], Iterator[InputRow | RowError]]
 
-PARSERS: dict[str, Parser] = {"csv": parse_csv, "jsonl": parse_jsonl}
-_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+PARSERS: dict[str, Parser] = {"csv": parse_csv, "jsonl": parse_jsonl, "parquet": parse_parquet}
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 def read_records(
@@ -37,9 +44,10 @@ def read_records(
 ) -> Iterator[InputRow | RowError]:
     """Stream the records of *source*, a path or ``"-"`` for stdin, as rows or row errors.
 
-    *input_format* is ``"csv"`` or ``"jsonl"``; when None it comes from the file extension
-    (``.csv``, ``.jsonl``, ``.ndjson``, each optionally followed by ``.gz``). Gzip data is
-    decompressed whatever the name. A row whose id is missing or blank gets its row number.
+    *input_format* is ``"csv"``, ``"jsonl"`` or ``"parquet"``; when None it comes from the file
+    extension (``.csv``, ``.jsonl``, ``.ndjson``, each optionally followed by ``.gz``;
+    ``.parquet``, ``.pq``). Gzip data is decompressed whatever the name. A row whose id is
+    missing or blank gets its row number.
 
     Raises BatchInputError at once for an unknown or unknowable format, and on the first
     ``next()`` for an input that cannot be opened, a missing text column or corrupt gzip data.
@@ -58,7 +66,9 @@ def _resolve_format(source: str, input_format: str | None) -> str:
             )
         return input_format
     if source == "-":
-        raise BatchInputError("cannot tell the format of stdin: pass --input-format csv|jsonl")
+        raise BatchInputError(
+            "cannot tell the format of stdin: pass --input-format csv|jsonl|parquet"
+        )
     path = PurePath(source)
     suffix = PurePath(path.stem).suffix if path.suffix.lower() == ".gz" else path.suffix
     try:
@@ -66,7 +76,7 @@ def _resolve_format(source: str, input_format: str | None) -> str:
     except KeyError:
         raise BatchInputError(
             f"cannot tell the format of {source!r} from its extension; "
-            "name it .csv or .jsonl, or pass --input-format csv|jsonl"
+            "name it .csv, .jsonl or .parquet, or pass --input-format csv|jsonl|parquet"
         ) from None
 
 

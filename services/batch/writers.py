@@ -1,12 +1,14 @@
 """Result writers: stream ``RowResult``s out as JSON Lines, CSV or Parquet (and any other
-JSON record, such as ``SpanRowResult``, as JSON Lines).
+JSON record, such as ``SpanRowResult``, as JSON Lines). Every format carries every field.
 
-Output goes straight to the target path as rows arrive, not to a temporary file renamed on
-success. A run over millions of rows that stops part-way keeps what it wrote, for a later run to
-resume from, and the output can be watched as it grows; the price is that a partial file looks
-like a whole one, so callers must signal failure through their exit status. Closing a writer,
-also after an exception, finalises what was written; only a killed process leaves a Parquet file
-without its footer, and so unreadable.
+JSON Lines and CSV go straight to the target as rows arrive (whole rows only, see
+:mod:`services.batch.sinks`), so the output can be watched as it grows. Parquet, whose footer is
+written last, collects its rows in part files beside the target (``OUT.parts/``) and joins them
+into the target when it closes; a killed run leaves its parts, never a half file.
+
+A writer's ``checkpoint()`` makes what was written durable and returns a mark (bytes written, or
+parts); a writer opened with ``resume_at=mark`` carries on from there, dropping anything written
+after it. Row groups and bytes are the same whether a run was resumed or not.
 """
 
 from __future__ import annotations
@@ -16,25 +18,51 @@ import io
 import json
 import logging
 import os
-import sys
+import re
+import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from pathlib import PurePath
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePath
 from types import TracebackType
-from typing import Any, Generic, Self, TextIO, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ontology.files import atomic_write
 from services.batch.exceptions import BatchOutputError
-from services.batch.records import SKILL_FIELDS, JsonRecord, RowResult
+from services.batch.records import JsonRecord, RowResult
+from services.batch.sinks import STDOUT, RowSink
 
 logger = logging.getLogger(__name__)
 
-STDOUT = "-"
-CSV_COLUMNS: tuple[str, ...] = ("id", "esco_version", "rank", *SKILL_FIELDS)
-_NO_SKILL: tuple[str, ...] = ("",) * (1 + len(SKILL_FIELDS))  # rank and skill columns
+# A skill's columns in CSV, in JSON Lines' order; evidence (a list) as a JSON text.
+SKILL_COLUMNS: tuple[str, ...] = (
+    "uri",
+    "label",
+    "score",
+    "skill_type",
+    "sentence",
+    "start",
+    "end",
+    "probability",
+    "span_text",
+    "span_start",
+    "span_end",
+    "evidence",
+)
+CSV_COLUMNS: tuple[str, ...] = ("id", "esco_version", "model", "model_fingerprint", "rank")
+CSV_COLUMNS = (*CSV_COLUMNS, *SKILL_COLUMNS)
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+_EVIDENCE_STRUCT = pa.struct(
+    [
+        pa.field("example_id", pa.int64()),
+        pa.field("text", pa.string()),
+        pa.field("similarity", pa.float64()),
+    ]
+)
 _SKILL_STRUCT = pa.struct(
     [
         pa.field("uri", pa.string()),
@@ -44,6 +72,11 @@ _SKILL_STRUCT = pa.struct(
         pa.field("sentence", pa.string()),
         pa.field("start", pa.int32()),
         pa.field("end", pa.int32()),
+        pa.field("probability", pa.float64()),
+        pa.field("span_text", pa.string()),
+        pa.field("span_start", pa.int32()),
+        pa.field("span_end", pa.int32()),
+        pa.field("evidence", pa.list_(_EVIDENCE_STRUCT)),
     ]
 )
 PARQUET_SCHEMA = pa.schema(
@@ -73,11 +106,18 @@ class ResultWriter(ABC, Generic[RecordT]):
             raise ValueError("write to a closed ResultWriter")
         self._write(result)
 
-    def close(self) -> None:
-        """Flush and finalise the output; further calls do nothing."""
+    def checkpoint(self) -> int:
+        """Make everything written so far durable; the mark to resume from."""
+        if self._closed:
+            raise ValueError("checkpoint of a closed ResultWriter")
+        return self._checkpoint()
+
+    def close(self, *, complete: bool = True) -> None:
+        """Flush and finalise the output; further calls do nothing. An incomplete output (the
+        run failed) keeps what a resumed run needs."""
         if not self._closed:
             self._closed = True
-            self._close()
+            self._close(complete)
 
     def __enter__(self) -> Self:
         return self
@@ -88,141 +128,238 @@ class ResultWriter(ABC, Generic[RecordT]):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(complete=exc_type is None)
 
     @abstractmethod
     def _write(self, result: RecordT) -> None: ...
 
     @abstractmethod
-    def _close(self) -> None: ...
+    def _checkpoint(self) -> int: ...
 
-
-class _TextSink:
-    """UTF-8 text onto a file or stdout, flushed every *flush_every* rows; stdout is left open."""
-
-    def __init__(self, target: str | os.PathLike[str], flush_every: int) -> None:
-        name = os.fspath(target)
-        self._flush_every = flush_every
-        self._unflushed = 0
-        self._owned = name != STDOUT
-        self._stdout_wrapper: io.TextIOWrapper | None = None
-        self.stream: TextIO
-        if self._owned:
-            try:
-                self.stream = open(name, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            except OSError as exc:
-                raise BatchOutputError(
-                    f"cannot open output {name!r}: {exc.strerror or exc}"
-                ) from exc
-        elif (buffer := getattr(sys.stdout, "buffer", None)) is not None:
-            sys.stdout.flush()  # keep anything printed earlier ahead of our rows
-            # Our own wrapper pins UTF-8 and "\n" whatever the locale and platform.
-            self._stdout_wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-            self.stream = self._stdout_wrapper
-        else:
-            self.stream = sys.stdout
-
-    def wrote_row(self) -> None:
-        # Often enough to watch progress, rarely enough not to cost a syscall per row.
-        self._unflushed += 1
-        if self._unflushed >= self._flush_every:
-            self.stream.flush()
-            self._unflushed = 0
-
-    def close(self) -> None:
-        if self._owned:
-            self.stream.close()
-            return
-        self.stream.flush()
-        if self._stdout_wrapper is not None:
-            self._stdout_wrapper.detach()  # closing it would close stdout
+    @abstractmethod
+    def _close(self, complete: bool) -> None: ...
 
 
 class JsonlResultWriter(ResultWriter[JsonRecord]):
     """One JSON object per input row, e.g. ``{"id", "esco_version", "model",
     "model_fingerprint", "skills": [...]}``."""
 
-    def __init__(self, target: str | os.PathLike[str], *, flush_every: int = 1000) -> None:
+    def __init__(
+        self,
+        target: str | os.PathLike[str],
+        *,
+        flush_every: int = 1000,
+        resume_at: int | None = None,
+    ) -> None:
         super().__init__()
-        self._sink = _TextSink(target, flush_every)
+        self._sink = RowSink(target, flush_every=flush_every, resume_at=resume_at)
 
     def _write(self, result: JsonRecord) -> None:
         # allow_nan=False: NaN is not JSON, and failing loudly beats a file no parser accepts.
         line = json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False)
-        self._sink.stream.write(line + "\n")
-        self._sink.wrote_row()
+        self._sink.write_row((line + "\n").encode("utf-8"))
 
-    def _close(self) -> None:
+    def _checkpoint(self) -> int:
+        return self._sink.checkpoint()
+
+    def _close(self, complete: bool) -> None:
         self._sink.close()
+
+
+def neutralise_formula(cell: str) -> str:
+    """``cell`` with a leading ``'`` if a spreadsheet would run it as a formula."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 class CsvResultWriter(ResultWriter[RowResult]):
-    """One line per (input row, skill), with a 1-based ``rank``.
+    """One line per (input row, skill), with a 1-based ``rank``, every field of JSON Lines.
 
     An input row without skills still gets one line, its skill columns empty, so that every input
-    row shows up in the output. Lines end with "\\n"; fields holding newlines are quoted.
+    row shows up in the output. Text cells that a spreadsheet would run as a formula get a
+    leading ``'`` unless *raw* (numbers are left alone: "-0.2" is a score). Lines end with "\\n";
+    fields holding newlines are quoted.
     """
 
-    def __init__(self, target: str | os.PathLike[str], *, flush_every: int = 1000) -> None:
+    def __init__(
+        self,
+        target: str | os.PathLike[str],
+        *,
+        flush_every: int = 1000,
+        resume_at: int | None = None,
+        raw: bool = False,
+    ) -> None:
         super().__init__()
-        self._sink = _TextSink(target, flush_every)
-        self._csv = csv.writer(self._sink.stream, lineterminator="\n")
-        self._csv.writerow(CSV_COLUMNS)
+        self._sink = RowSink(target, flush_every=flush_every, resume_at=resume_at)
+        self._cell: Callable[[str], str] = str if raw else neutralise_formula
+        self._buffer = io.StringIO()
+        self._csv = csv.writer(self._buffer, lineterminator="\n")
+        if resume_at is None:
+            self._line(CSV_COLUMNS)
+
+    def _line(self, values: tuple[Any, ...]) -> None:
+        self._csv.writerow(values)
+        self._sink.write_row(self._buffer.getvalue().encode("utf-8"))
+        self._buffer.seek(0)
+        self._buffer.truncate()
 
     def _write(self, result: RowResult) -> None:
-        lead = (result.id, result.esco_version)
+        model = result.model
+        lead = (
+            self._cell(result.id),
+            self._cell(result.esco_version),
+            "" if model is None else self._cell(model.name),
+            "" if model is None else self._cell(model.fingerprint),
+        )
         if not result.skills:
-            self._csv.writerow((*lead, *_NO_SKILL))
+            self._line((*lead, "", *("",) * len(SKILL_COLUMNS)))
         for rank, skill in enumerate(result.skills, start=1):
-            values = skill.to_dict()
-            self._csv.writerow((*lead, rank, *(values[name] for name in SKILL_FIELDS)))
-        self._sink.wrote_row()
+            self._line((*lead, rank, *self._skill_cells(skill.to_dict())))
 
-    def _close(self) -> None:
+    def _skill_cells(self, values: dict[str, Any]) -> Iterator[Any]:
+        for name in SKILL_COLUMNS:
+            value = values.get(name)
+            if value is None:
+                yield ""
+            elif name == "evidence":
+                yield self._cell(json.dumps(value, ensure_ascii=False))
+            elif isinstance(value, str):
+                yield self._cell(value)
+            else:
+                yield value
+
+    def _checkpoint(self) -> int:
+        return self._sink.checkpoint()
+
+    def _close(self, complete: bool) -> None:
         self._sink.close()
 
 
-class ParquetResultWriter(ResultWriter[RowResult]):
-    """Parquet with ``PARQUET_SCHEMA``, one row per input row.
+def parquet_row(result: RowResult) -> dict[str, Any]:
+    """``result.to_dict()`` with every skill column present (None, or no evidence)."""
+    row = result.to_dict()
+    row["skills"] = [
+        {name: skill.get(name, [] if name == "evidence" else None) for name in SKILL_COLUMNS}
+        for skill in row["skills"]
+    ]
+    return row
 
-    Rows are buffered and written as a row group every *row_group_size* rows, so memory stays flat.
-    A run without rows still writes a valid file with the schema.
+
+_PART = re.compile(r"part-\d{6}\.parquet")
+
+
+def parts_dir_for(target: str | os.PathLike[str]) -> Path:
+    """Where a Parquet output keeps its parts until it is complete."""
+    return Path(os.fspath(target) + ".parts")
+
+
+class ParquetResultWriter(ResultWriter[RowResult]):
+    """Parquet with ``PARQUET_SCHEMA``, one row per input row, row groups of *row_group_size*.
+
+    Rows go to part files every *row_group_size* rows and at each checkpoint, so memory stays
+    flat; closing joins the parts, in order, into the target (atomically) and removes them
+    (keeps them if the run failed, for ``--resume``). A run without rows still writes a valid
+    file with the schema.
     """
 
-    def __init__(self, target: str | os.PathLike[str], *, row_group_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        target: str | os.PathLike[str],
+        *,
+        row_group_size: int = 10_000,
+        resume_at: int | None = None,
+    ) -> None:
         super().__init__()
         name = os.fspath(target)
         if name == STDOUT:
             raise BatchOutputError("Parquet cannot be written to stdout; give an output path")
         if row_group_size < 1:
             raise ValueError(f"row_group_size must be positive, got {row_group_size}")
+        self._target = Path(name)
         self._row_group_size = row_group_size
         self._rows: list[dict[str, Any]] = []
+        self._parts = parts_dir_for(name)
         try:
-            self._writer = pq.ParquetWriter(name, PARQUET_SCHEMA)
+            existing = self._existing_parts()
+            keep = resume_at or 0
+            if len(existing) < keep:
+                raise BatchOutputError(
+                    f"cannot resume {name!r}: {self._parts} holds {len(existing)} parts, fewer "
+                    f"than the {keep} its checkpoint recorded"
+                )
+            for stale in existing[keep:]:
+                stale.unlink()
+            if resume_at is None:
+                self._target.unlink(missing_ok=True)  # an earlier run's, until this one ends
+            self._parts.mkdir(exist_ok=True)
+            if not os.access(self._parts, os.W_OK):
+                raise OSError(f"{self._parts} is not writable")
         except OSError as exc:
             raise BatchOutputError(f"cannot open output {name!r}: {exc}") from exc
+        self._part_count = keep
+
+    def _existing_parts(self) -> list[Path]:
+        if not self._parts.is_dir():
+            return []
+        found = sorted(self._parts.iterdir())
+        if any(not _PART.fullmatch(path.name) for path in found):
+            raise BatchOutputError(
+                f"{self._parts} holds files that are not SkillGraph parts; move it away"
+            )
+        return found
 
     def _write(self, result: RowResult) -> None:
-        self._rows.append(result.to_dict())
+        self._rows.append(parquet_row(result))
         if len(self._rows) >= self._row_group_size:
-            self._flush()
+            self._write_part()
 
-    def _flush(self) -> None:
-        if self._rows:
-            table = pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA)
-            self._writer.write_table(table, row_group_size=len(self._rows))
-            logger.debug("wrote a Parquet row group of %d rows", len(self._rows))
-            self._rows.clear()
+    def _write_part(self) -> None:
+        if not self._rows:
+            return
+        table = pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA)
+        path = self._parts / f"part-{self._part_count:06d}.parquet"
+        atomic_write(path, lambda temporary: pq.write_table(table, temporary))
+        logger.debug("wrote Parquet part %s (%d rows)", path.name, len(self._rows))
+        self._part_count += 1
+        self._rows.clear()
 
-    def _close(self) -> None:
-        try:
-            self._flush()
-        finally:
-            self._writer.close()
+    def _checkpoint(self) -> int:
+        self._write_part()
+        return self._part_count
+
+    def _close(self, complete: bool) -> None:
+        self._write_part()
+        parts = self._existing_parts()
+        # After a failure the target still shows what was done, and the parts stay for --resume.
+        atomic_write(self._target, lambda temporary: self._join(parts, temporary))
+        if complete:
+            shutil.rmtree(self._parts)
+
+    def _join(self, parts: list[Path], target: Path) -> None:
+        # Row groups of exactly row_group_size rows, however the parts were cut: the same file
+        # whether the run checkpointed often, rarely, or was resumed.
+        with pq.ParquetWriter(target, PARQUET_SCHEMA) as writer:
+            pending: list[pa.Table] = []
+            held = 0
+            for part in parts:
+                table = pq.read_table(part, schema=PARQUET_SCHEMA)
+                pending.append(table)
+                held += table.num_rows
+                while held >= self._row_group_size:
+                    joined = pa.concat_tables(pending)
+                    writer.write_table(
+                        joined.slice(0, self._row_group_size), row_group_size=self._row_group_size
+                    )
+                    rest = joined.slice(self._row_group_size)
+                    pending, held = [rest], rest.num_rows
+            if held:
+                writer.write_table(pa.concat_tables(pending), row_group_size=held)
 
 
-WRITERS: dict[str, Callable[[str], ResultWriter[RowResult]]] = {
+class _WriterFactory(Protocol):
+    def __call__(self, target: str, *, resume_at: int | None = None) -> ResultWriter[RowResult]: ...
+
+
+WRITERS: dict[str, _WriterFactory] = {
     "jsonl": JsonlResultWriter,
     "csv": CsvResultWriter,
     "parquet": ParquetResultWriter,
@@ -252,9 +389,15 @@ def infer_format(target: str | os.PathLike[str]) -> str:
 
 
 def open_writer(
-    target: str | os.PathLike[str], format: str | None = None
+    target: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    resume_at: int | None = None,
+    raw_csv: bool = False,
 ) -> ResultWriter[RowResult]:
-    """A writer for *target*, a path or ``"-"`` for stdout, in *format* (inferred when None)."""
+    """A writer for *target*, a path or ``"-"`` for stdout, in *format* (inferred when None),
+    carrying on from *resume_at* (a mark from ``checkpoint()``) when given; *raw_csv* leaves
+    CSV cells that look like formulas as they are."""
     name = os.fspath(target)
     chosen = format if format is not None else infer_format(name)
     try:
@@ -263,4 +406,6 @@ def open_writer(
         raise BatchOutputError(
             f"unknown output format {chosen!r}; choose one of {', '.join(WRITERS)}"
         ) from None
-    return factory(name)
+    if chosen == "csv":
+        return CsvResultWriter(name, resume_at=resume_at, raw=raw_csv)
+    return factory(name, resume_at=resume_at)

@@ -8,7 +8,7 @@ from importlib.metadata import version
 import click
 
 from ontology import EscoFormatError, SnapshotError, UnknownConceptError
-from services.batch import BatchInputError, BatchOutputError
+from services.batch import BatchError
 from services.cli.artifacts import export_onnx_command, index_group, setup_command
 from services.cli.context import CliContext
 from services.cli.esco import esco_group
@@ -34,8 +34,7 @@ from training.train_config import TrainConfigError
 
 # Errors a user can act on: shown as one clear line, without a traceback.
 USER_ERRORS = (
-    BatchInputError,
-    BatchOutputError,
+    BatchError,
     ConfigError,
     EncoderError,
     EscoFormatError,

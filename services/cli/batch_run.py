@@ -1,29 +1,38 @@
-"""What the batch commands (``extract``, ``spans``) share: their input options, and one loop
-that writes results in input order, logs rejected rows and reports the run."""
+"""What the batch commands (``extract``, ``spans``) share: their input, worker and resume
+options, and one way to run a job over the rows and report the run."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from typing import Any
 
 import click
 
 from services.batch import (
-    ErrorLog,
     InputRow,
-    JsonRecord,
     ResultWriter,
     RowError,
     errors_path_for,
     read_records,
 )
+from services.batch.exceptions import BatchResumeError
+from services.batch.jobs import with_threads
+from services.batch.parallel import default_workers, threads_per_worker
+from services.batch.readers import PARSERS
+from services.batch.run import RunPlan, run_batches
 from services.cli.context import progress_bar
+from skillgraph import Settings
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """Where a batch command reads from and writes to."""
+    """Where a batch command reads from and writes to, and how it runs."""
 
     input_path: str
     text_column: str
@@ -32,6 +41,9 @@ class BatchOptions:
     input_format: str | None
     errors_path: str | None
     batch_size: int
+    workers: int | None
+    resume: bool
+    checkpoint_every: int
 
     def records(self, max_text_chars: int) -> Iterator[InputRow | RowError]:
         return read_records(
@@ -41,6 +53,10 @@ class BatchOptions:
             input_format=self.input_format,
             max_text_chars=max_text_chars,
         )
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or default_workers()
 
 
 _OPTIONS = (
@@ -52,7 +68,7 @@ _OPTIONS = (
     ),
     click.option(
         "--input-format",
-        type=click.Choice(["csv", "jsonl"]),
+        type=click.Choice(sorted(PARSERS)),
         help="Input format (default: from the input's extension).",
     ),
     click.option(
@@ -67,6 +83,26 @@ _OPTIONS = (
         default=32,
         show_default=True,
         help="Rows processed together.",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(1, 256),
+        help="Worker processes, each loading the models once (default: one per core; the "
+        "model threads are split so that workers x threads = cores). Output is the same for "
+        "any number.",
+    ),
+    click.option(
+        "--resume",
+        is_flag=True,
+        help="Continue the interrupted run that wrote OUTPUT, from the checkpoint beside it "
+        "(OUTPUT.checkpoint.json), with the same input and settings.",
+    ),
+    click.option(
+        "--checkpoint-every",
+        type=click.IntRange(1),
+        default=1000,
+        show_default=True,
+        help="Rows between checkpoints (at batch boundaries).",
     ),
 )
 _NAMES = tuple(field.name for field in fields(BatchOptions))
@@ -85,32 +121,73 @@ def batch_options(function: Callable) -> Callable:
     return command
 
 
-def write_rows(
-    results: Iterable[JsonRecord | RowError],
-    writer: ResultWriter,
+def run_command(
+    job: Any,
+    open_writer: Callable[[int | None], ResultWriter],
     batch: BatchOptions,
+    settings: Settings,
+    identity: dict[str, Any],
     done: str,
 ) -> None:
-    """Write ``results`` (an open ``writer``'s records, rejected rows between), then report
-    ``N rows: X <done>, Y rejected`` on stderr."""
+    """Run ``job`` (an ``ExtractJob``-like: callable on a batch, ``for_worker(threads)``) over
+    the rows of ``batch``'s input into ``open_writer(mark)``, then report ``N rows: X <done>,
+    Y rejected`` on stderr."""
+    workers = batch.worker_count
     errors_target = batch.errors_path or errors_path_for(batch.output)
-    rows = rejected = 0
-    with (
-        writer,
-        ErrorLog(errors_target) as error_log,
-        progress_bar(done, unit="rows") as bar,
-    ):
-        for result in results:
-            rows += 1
-            if isinstance(result, RowError):
-                rejected += 1
-                error_log.write(result)
-            else:
-                writer.write(result)
-            bar.update(1)
+    plan = RunPlan(
+        output=batch.output,
+        errors=errors_target,
+        identity=run_identity(batch, settings, identity),
+        batch_size=batch.batch_size,
+        workers=workers,
+        resume=batch.resume,
+        checkpoint_every=batch.checkpoint_every,
+    )
+    with progress_bar(done, unit="rows") as bar:
+        position = run_batches(
+            batch.records(settings.extraction.max_text_chars),
+            job,
+            open_writer,
+            plan,
+            worker_job=lambda: job.for_worker(threads_per_worker(workers)),
+            progress=bar.update,
+        )
+    rows, rejected = position.records, position.rejected
     where = f" (see {errors_target})" if rejected and errors_target else ""
     click.echo(
         f"{rows} rows: {rows - rejected} {done}, {rejected} rejected{where}"
         + (f" -> {batch.output}" if batch.output != "-" else ""),
         err=True,
     )
+
+
+def run_identity(
+    batch: BatchOptions, settings: Settings, identity: dict[str, Any]
+) -> dict[str, Any]:
+    """What a resumed run must share with the run it resumes: the command's own ``identity``
+    (parameters, model), the input file as it was, how it is read and batched, and every
+    setting except thread counts (which change no result)."""
+    if batch.resume and batch.input_path == "-":
+        raise BatchResumeError("a run reading stdin cannot be resumed: give the input as a file")
+    source: dict[str, Any] = {"path": batch.input_path}
+    if batch.input_path != "-":
+        source["path"] = os.path.abspath(batch.input_path)
+        try:
+            stat = os.stat(batch.input_path)
+            source.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        except OSError:
+            pass  # the reader says why it cannot be read
+    unthreaded = dataclasses.asdict(with_threads(settings, 0))
+    digest = hashlib.sha256(
+        json.dumps(unthreaded, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return {
+        **identity,
+        "input": source,
+        "input_format": batch.input_format,
+        "text_column": batch.text_column,
+        "id_column": batch.id_column,
+        "batch_size": batch.batch_size,
+        "errors": batch.errors_path,
+        "settings": digest[:16],
+    }

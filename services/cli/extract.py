@@ -1,15 +1,17 @@
-"""``skillgraph extract``: ESCO skills for every row of a CSV or JSONL file, streamed.
+"""``skillgraph extract``: ESCO skills for every row of a CSV, JSONL or Parquet file, streamed.
 
-Rows are read, extracted in batches and written in input order; rows that cannot be used go to
-the errors file with their row number and reason. Memory stays flat whatever the input size.
+Rows are read, extracted in batches (in worker processes with ``--workers``) and written in
+input order; rows that cannot be used go to the errors file with their row number and reason.
+Memory stays flat whatever the input size, and an interrupted run resumes with ``--resume``.
 """
 
 from __future__ import annotations
 
 import click
 
-from services.batch import WRITERS, RowResult, open_writer, run_rows
-from services.cli.batch_run import BatchOptions, batch_options, write_rows
+from services.batch import WRITERS, open_writer
+from services.batch.jobs import ExtractJob, adopt_graph
+from services.cli.batch_run import BatchOptions, batch_options, run_command
 from services.cli.context import CliContext
 from skillgraph.modes import MAX_TOP_K
 
@@ -32,6 +34,12 @@ from skillgraph.modes import MAX_TOP_K
     type=click.Choice(sorted(WRITERS)),
     help="Output format (default: from the output's extension, else jsonl).",
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Write CSV cells as they are, even those a spreadsheet would run as a formula "
+    "(by default a leading =, +, -, @, tab or CR gets a ' before it).",
+)
 @click.pass_obj
 def extract_command(
     context: CliContext,
@@ -39,18 +47,28 @@ def extract_command(
     top_k: int | None,
     min_score: float | None,
     output_format: str | None,
+    raw_csv: bool,
 ) -> None:
-    """Extract ESCO skills from each row of INPUT (CSV with a header, or JSONL; - for stdin)."""
-    extractor = context.graph.extractor
+    """Extract ESCO skills from each row of INPUT (CSV with a header, JSONL or Parquet; - for
+    stdin)."""
+    graph = context.graph
+    extractor = graph.extractor
     mode = extractor.mode(top_k, min_score)  # reject bad parameters before reading anything
     stamp = extractor.model(mode)
-    writer = open_writer(batch.output, output_format)
-    results = run_rows(
-        batch.records(context.settings.extraction.max_text_chars),
-        batch.batch_size,
-        lambda texts: extractor.extract_many(texts, mode),
-        lambda row, skills: RowResult(
-            row.id, row.row_number, extractor.esco_version, tuple(skills), stamp
-        ),
+    adopt_graph(context.settings, graph)
+    run_command(
+        ExtractJob(context.settings, top_k, min_score),
+        lambda mark: open_writer(batch.output, output_format, resume_at=mark, raw_csv=raw_csv),
+        batch,
+        context.settings,
+        {
+            "command": "extract",
+            "top_k": top_k,
+            "min_score": min_score,
+            "format": output_format,
+            "raw_csv": raw_csv,
+            "model": [stamp.name, stamp.fingerprint],
+            "esco_version": extractor.esco_version,
+        },
+        "extracted",
     )
-    write_rows(results, writer, batch, "extracted")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ontology.files import atomic_write
+
 __all__ = ["Checkpoint", "checkpoint_for", "input_fingerprint"]
 
 log = logging.getLogger(__name__)
@@ -39,10 +41,8 @@ class Checkpoint:
         return done if isinstance(done, int) and done > 0 else 0
 
     def save(self, chunks_done: int) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"chunks_done": chunks_done}), encoding="utf-8")
-        os.replace(temporary, self.path)
+        document = json.dumps({"chunks_done": chunks_done})
+        atomic_write(self.path, lambda temporary: temporary.write_text(document, encoding="utf-8"))
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -18,14 +19,17 @@ from services.batch import (
     infer_format,
     open_writer,
 )
-from services.batch.records import SKILL_FIELDS
 from services.batch.writers import (
     CSV_COLUMNS,
     PARQUET_SCHEMA,
+    SKILL_COLUMNS,
     JsonlResultWriter,
     ParquetResultWriter,
+    neutralise_formula,
+    parquet_row,
+    parts_dir_for,
 )
-from skillgraph.records import SkillMatch
+from skillgraph.records import Evidence, ModelStamp, SkillMatch
 
 HOSTILE = 'He said "hi", then left;\nnew line\r\nand a tab\t, emoji 🦀, NUL-free \\ backslash'
 PYTHON = SkillMatch(
@@ -51,6 +55,23 @@ RESULTS = [
     RowResult("ad-2", 2, "v1.2.0", ()),
     RowResult('id, with "quotes"\nand newline', 3, "v1.2.0", ()),
 ]
+# The extraction mode's fields, a memory's evidence, a model, and cells that look like formulas.
+EXTRACTED = SkillMatch(
+    uri="http://data.europa.eu/esco/skill/3",
+    label="=cmd|' /C calc'!A0",
+    score=-0.25,
+    skill_type="knowledge",
+    sentence="@SUM(1) You know SQL.",
+    start=0,
+    end=21,
+    evidence=(Evidence(7, "+knows SQL", 0.75),),
+    probability=0.625,
+    span_text="SQL",
+    span_start=17,
+    span_end=20,
+)
+STAMP = ModelStamp("onnx-int8:reader", "abc123/viterbi")
+FULL = RowResult("=1+1", 4, "v1.2.0", (EXTRACTED,), STAMP)
 
 
 def _write_all(target: Path | str, format: str | None = None) -> None:
@@ -74,15 +95,57 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     with path.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     assert tuple(rows[0]) == CSV_COLUMNS
+    blank = [""] * 5  # probability, span text and offsets, evidence
     expected = [
-        ["ad-1", "v1.2.0", "1", "http://data.europa.eu/esco/skill/1", "Python", "0.987654",
-         "knowledge", "We use Python.", "0", "14"],
-        ["ad-1", "v1.2.0", "2", "http://data.europa.eu/esco/skill/2", 'SQL, "the" language',
-         "0.5", "skill/competence", HOSTILE, "15", str(15 + len(HOSTILE))],
-        ["ad-2", "v1.2.0", "", "", "", "", "", "", "", ""],
-        ['id, with "quotes"\nand newline', "v1.2.0", "", "", "", "", "", "", "", ""],
+        ["ad-1", "v1.2.0", "", "", "1", "http://data.europa.eu/esco/skill/1", "Python",
+         "0.987654", "knowledge", "We use Python.", "0", "14", *blank],
+        ["ad-1", "v1.2.0", "", "", "2", "http://data.europa.eu/esco/skill/2",
+         'SQL, "the" language', "0.5", "skill/competence", HOSTILE, "15",
+         str(15 + len(HOSTILE)), *blank],
+        ["ad-2", "v1.2.0", "", "", "", *[""] * len(SKILL_COLUMNS)],
+        ['id, with "quotes"\nand newline', "v1.2.0", "", "", "", *[""] * len(SKILL_COLUMNS)],
     ]  # fmt: skip
     assert rows[1:] == expected
+
+
+def _one(path: Path, result: RowResult, **options) -> None:
+    with open_writer(path, **options) as writer:
+        writer.write(result)
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_csv_carries_every_field_json_lines_has(tmp_path: Path) -> None:
+    _one(tmp_path / "out.csv", FULL, raw_csv=True)
+    (row,) = _csv_rows(tmp_path / "out.csv")
+    skill = FULL.to_dict()["skills"][0]
+    assert row["model"] == STAMP.name and row["model_fingerprint"] == STAMP.fingerprint
+    assert row["rank"] == "1"
+    for name in SKILL_COLUMNS:
+        expected = json.dumps(skill[name]) if name == "evidence" else str(skill[name])
+        assert row[name] == expected, name
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    _one(tmp_path / "out.csv", FULL)
+    (row,) = _csv_rows(tmp_path / "out.csv")
+    assert row["id"] == "'=1+1"
+    assert row["label"] == "'=cmd|' /C calc'!A0"
+    assert row["sentence"] == "'@SUM(1) You know SQL."
+    assert row["score"] == "-0.25"  # a number, not a formula
+    assert row["span_text"] == "SQL"
+    for start in ("+", "-", "@", "\t", "\r", "="):
+        assert neutralise_formula(start + "x") == "'" + start + "x"
+    assert neutralise_formula("a=b") == "a=b"
+
+
+def test_parquet_carries_every_field_as_nested_columns(tmp_path: Path) -> None:
+    _one(tmp_path / "out.parquet", FULL)
+    (row,) = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert row == FULL.to_dict()  # every key, evidence as a list of structs
 
 
 def test_parquet_round_trip(tmp_path: Path) -> None:
@@ -90,12 +153,16 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
     _write_all(path)
     table = pq.read_table(path)
     assert table.schema.equals(PARQUET_SCHEMA)
-    assert table.to_pylist() == [result.to_dict() for result in RESULTS]
+    assert table.to_pylist() == [parquet_row(result) for result in RESULTS]
+    assert table.to_pylist()[0]["skills"][0]["probability"] is None  # ranking: no probability
+    assert not parts_dir_for(path).exists()
 
 
-def test_parquet_skill_struct_matches_the_record() -> None:
+def test_every_format_has_every_skill_field() -> None:
     skill_struct = PARQUET_SCHEMA.field("skills").type.value_type
-    assert tuple(field.name for field in skill_struct) == SKILL_FIELDS
+    assert tuple(field.name for field in skill_struct) == SKILL_COLUMNS
+    assert set(SKILL_COLUMNS) == {field.name for field in dataclasses.fields(SkillMatch)}
+    assert tuple(EXTRACTED.to_dict()) == SKILL_COLUMNS  # JSON Lines' order
 
 
 def test_parquet_writes_a_row_group_every_n_rows(tmp_path: Path) -> None:
@@ -123,6 +190,7 @@ def test_parquet_is_finalised_when_the_run_fails(tmp_path: Path) -> None:
         writer.write(RESULTS[0])
         raise RuntimeError("extraction blew up")
     assert pq.read_table(path).column("id").to_pylist() == ["ad-1"]
+    assert parts_dir_for(path).is_dir()  # kept for --resume
 
 
 @pytest.mark.parametrize("format", [None, "jsonl"])

@@ -109,7 +109,7 @@ def test_info_and_clear_errors(memory_cli, cli, tmp_path):
     assert "Traceback" not in unknown.output + off.output + seed.output
 
 
-def test_csv_and_parquet_outputs_keep_their_columns_with_evidence(memory_cli, tmp_path):
+def test_csv_and_parquet_outputs_carry_the_evidence_too(memory_cli, tmp_path):
     ads = write(tmp_path / "ads.jsonl", '{"id": "a", "text": "' + AD + '"}\n')
     examples = write(
         tmp_path / "examples.jsonl",
@@ -125,10 +125,12 @@ def test_csv_and_parquet_outputs_keep_their_columns_with_evidence(memory_cli, tm
     with flat.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["uri"] for r in rows] == [s["uri"] for s in skills]
-    assert "evidence" not in rows[0]
+    assert [json.loads(r["evidence"]) if r["evidence"] else [] for r in rows] == [
+        s.get("evidence", []) for s in skills
+    ]
     (row,) = pq.read_table(table).to_pylist()
     assert [s["uri"] for s in row["skills"]] == [s["uri"] for s in skills]
-    assert "evidence" not in row["skills"][0]
+    assert [s["evidence"] for s in row["skills"]] == [s.get("evidence", []) for s in skills]
 
 
 def test_a_file_with_only_bad_records_fails(memory_cli, tmp_path):
