@@ -53,12 +53,13 @@ def read_records(
     ``next()`` for an input that cannot be opened, a missing text column or corrupt gzip data.
     """
     name = os.fspath(source)
-    parser = PARSERS[_resolve_format(name, input_format)]
+    parser = PARSERS[resolve_format(name, input_format)]
     policy = RowPolicy(text_column, id_column, max_text_chars)
     return _read(name, parser, policy)
 
 
-def _resolve_format(source: str, input_format: str | None) -> str:
+def resolve_format(source: str, input_format: str | None) -> str:
+    """``input_format`` checked, or the format of ``source`` from its extension."""
     if input_format is not None:
         if input_format not in PARSERS:
             raise BatchInputError(

@@ -26,6 +26,7 @@ from services.cli.span_training import (
     train_spans_command,
 )
 from services.cli.spans import spans_command
+from services.cli.spark import spark_extract_command
 from services.cli.train import interpolate_command, ship_model_command, train_command
 from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
@@ -111,6 +112,7 @@ for command in (
     setup_command,
     ship_model_command,
     spans_command,
+    spark_extract_command,
     train_command,
     train_span_head_command,
     train_spans_command,

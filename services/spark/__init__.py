@@ -1,0 +1,1 @@
+"""The batch extractor on Apache Spark: ``skillgraph spark-extract`` (optional ``spark`` extra)."""
