@@ -17,10 +17,14 @@ from services.batch.sources import BoundedLines, RecordTooLargeError
 _BOM = b"\xef\xbb\xbf"
 
 
-def parse_jsonl(stream: BinaryIO, policy: RowPolicy) -> Iterator[InputRow | RowError]:
-    """Read JSON Lines records from *stream*, which the caller keeps open and closes."""
-    lines = BoundedLines(stream, policy.record_budget, (b"\n",))
-    row_number = 0
+def json_objects(
+    stream: BinaryIO, budget: int
+) -> Iterator[tuple[int, int, dict[str, Any] | RowError]]:
+    """``(record number, line number, object)`` per non-blank line of *stream*, or a
+    ``RowError`` (without an id) in the object's place when the line holds none: the one
+    JSON Lines reader every command reads records with, lines of at most *budget* bytes."""
+    lines = BoundedLines(stream, budget, (b"\n",))
+    number = 0
     while True:
         lines.start_record()
         try:
@@ -28,32 +32,43 @@ def parse_jsonl(stream: BinaryIO, policy: RowPolicy) -> Iterator[InputRow | RowE
         except StopIteration:
             return
         except RecordTooLargeError:
-            row_number += 1
+            number += 1
             reason = f"line too long: over {lines.budget} bytes"
-            yield RowError(row_number, None, reason, lines.line_number)
+            yield number, lines.line_number, RowError(number, None, reason, lines.line_number)
             continue
         if lines.line_number == 1:
             raw = raw.removeprefix(_BOM)
         if raw and not raw.isspace():
-            row_number += 1
-            yield _row(raw, row_number, lines.line_number, policy)
+            number += 1
+            yield number, lines.line_number, _object(raw, number, lines.line_number)
 
 
-def _row(raw: bytes, row_number: int, line: int, policy: RowPolicy) -> InputRow | RowError:
+def _object(raw: bytes, number: int, line: int) -> dict[str, Any] | RowError:
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         reason = f"undecodable bytes (not UTF-8) at byte offset {exc.start}"
-        return RowError(row_number, None, reason, line)
+        return RowError(number, None, reason, line)
     try:
         record = json.loads(decoded)
     except json.JSONDecodeError as exc:
-        return RowError(row_number, None, f"invalid JSON: {exc.msg} at character {exc.pos}", line)
+        return RowError(number, None, f"invalid JSON: {exc.msg} at character {exc.pos}", line)
     except (ValueError, RecursionError) as exc:  # e.g. an over-long integer, absurd nesting
-        return RowError(row_number, None, f"invalid JSON: {exc}", line)
+        return RowError(number, None, f"invalid JSON: {exc}", line)
     if not isinstance(record, dict):
-        return RowError(row_number, None, f"expected a JSON object, got {_json_type(record)}", line)
+        return RowError(number, None, f"expected a JSON object, got {_json_type(record)}", line)
+    return record
 
+
+def parse_jsonl(stream: BinaryIO, policy: RowPolicy) -> Iterator[InputRow | RowError]:
+    """Read JSON Lines records from *stream*, which the caller keeps open and closes."""
+    for number, line, record in json_objects(stream, policy.record_budget):
+        yield record if isinstance(record, RowError) else _row(record, number, line, policy)
+
+
+def _row(
+    record: dict[str, Any], row_number: int, line: int, policy: RowPolicy
+) -> InputRow | RowError:
     raw_id: str | None
     value = record.get(policy.id_column)
     if value is None or isinstance(value, str):

@@ -28,6 +28,7 @@ from services.batch import (
     errors_path_for,
     read_records,
 )
+from services.batch.jsonl_input import json_objects
 from services.batch.sources import open_source
 from services.cli.context import CliContext, progress_bar
 from skillgraph import SkillgraphError
@@ -322,28 +323,13 @@ def _provenance(command: str, source: str, **options: str | None) -> dict[str, s
     return found | {name: value for name, value in options.items() if value is not None}
 
 
+MAX_LINE_BYTES = 16 << 20  # a step sequence or query far beyond any real one is garbage
+
+
 def _json_lines(path: str) -> Iterator[tuple[int, int, dict[str, Any] | RowError]]:
     """(record number, line number, JSON object or why the line is none) per non-blank line."""
     with open_source(path) as stream:
-        number = 0
-        for line_number, raw in enumerate(stream, 1):
-            if not raw.strip():
-                continue
-            number += 1
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield number, line_number, RowError(number, None, "not UTF-8 text", line_number)
-                continue
-            except ValueError as exc:
-                reason = f"invalid JSON: {exc}"
-                yield number, line_number, RowError(number, None, reason, line_number)
-                continue
-            if not isinstance(record, dict):
-                reason = f"expected a JSON object, got {type(record).__name__}"
-                yield number, line_number, RowError(number, None, reason, line_number)
-                continue
-            yield number, line_number, record
+        yield from json_objects(stream, MAX_LINE_BYTES)
 
 
 def _task_key(record: dict) -> str:

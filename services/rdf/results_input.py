@@ -10,21 +10,20 @@ on: one bad row costs only itself. Memory stays flat: lines are read one at a ti
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Iterator
 from typing import Any
 
 from services.batch import RowError
-from services.batch.sources import BoundedLines, RecordTooLargeError, open_source
+from services.batch.jsonl_input import json_objects
+from services.batch.sources import open_source
 from services.rdf.postings import PostingRecord
 from skillgraph.records import ModelStamp, SkillMatch
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "read_results"]
 
 DEFAULT_MAX_LINE_BYTES = 16 << 20
-_BOM = b"\xef\xbb\xbf"
 _TEXT_FIELDS = ("uri", "label", "skill_type", "sentence")
 
 
@@ -37,35 +36,13 @@ def read_results(
     """Stream ``source`` (a path, ``"-"`` for stdin, gzip welcome). ``occupation`` is the
     occupation URI of rows that give none."""
     with open_source(source) as stream:
-        lines = BoundedLines(stream, max_line_bytes, (b"\n",))
-        row = 0
-        while True:
-            lines.start_record()
-            try:
-                raw = next(lines)
-            except StopIteration:
-                return
-            except RecordTooLargeError:
-                row += 1
-                reason = f"line too long: over {max_line_bytes} bytes"
-                yield RowError(row, None, reason, lines.line_number)
-                continue
-            if lines.line_number == 1:
-                raw = raw.removeprefix(_BOM)
-            if raw.strip():
-                row += 1
-                yield _parse(raw, row, lines.line_number, occupation)
+        for row, line, record in json_objects(stream, max_line_bytes):
+            yield record if isinstance(record, RowError) else _parse(record, row, line, occupation)
 
 
-def _parse(raw: bytes, row: int, line: int, occupation: str) -> PostingRecord | RowError:
-    try:
-        record = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return RowError(row, None, f"undecodable bytes (not UTF-8) at byte {exc.start}", line)
-    except (ValueError, RecursionError) as exc:
-        return RowError(row, None, f"invalid JSON: {exc}", line)
-    if not isinstance(record, dict):
-        return RowError(row, None, "expected a JSON object", line)
+def _parse(
+    record: dict[str, Any], row: int, line: int, occupation: str
+) -> PostingRecord | RowError:
     posting_id = record.get("id")
     if isinstance(posting_id, int | float) and not isinstance(posting_id, bool):
         posting_id = str(posting_id)

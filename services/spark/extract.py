@@ -80,8 +80,9 @@ class SparkExtraction:
 
         settings = self.job.settings
         shipped = Path(SparkFiles.get(DATA_ARCHIVE))
-        if shipped.is_dir():
-            settings = replace(settings, data_dir=shipped)
+        if not shipped.is_dir():  # the driver always ships it: never fall back to its own path
+            raise RuntimeError(f"the data directory archive was not unpacked at {shipped}")
+        settings = replace(settings, data_dir=shipped)
         if self.snapshot_name is not None:
             esco = replace(settings.esco, snapshot=SparkFiles.get(self.snapshot_name))
             settings = replace(settings, esco=esco)

@@ -106,7 +106,7 @@ def test_bad_rows_are_reported_and_the_rest_exported(
     by_row = {issue["row"]: issue for issue in issues}
     assert by_row[2]["level"] == "warning" and "not-in-this-release" in by_row[2]["reason"]
     assert by_row[4]["reason"].startswith("invalid JSON")
-    assert by_row[5]["reason"] == "expected a JSON object"
+    assert by_row[5]["reason"] == "expected a JSON object, got array"
     assert by_row[6]["reason"] == "field 'skills' must be a list"
     assert "not an absolute IRI" in by_row[7]["reason"]
     assert by_row[8]["id"] == "surrogate"
