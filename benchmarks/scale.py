@@ -84,10 +84,11 @@ class PeakMemory:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
                     continue
-                rss = next(
-                    int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
-                )
-                self.peaks[pid] = max(self.peaks.get(pid, 0), rss // 1024)
+                # A process that has exited but not been reaped (a zombie) has no VmRSS.
+                lines = [line for line in status.splitlines() if line.startswith("VmRSS")]
+                if lines:
+                    rss = int(lines[0].split()[1]) // 1024
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
             time.sleep(0.2)
 
     def stop(self) -> list[int]:
