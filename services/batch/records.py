@@ -6,10 +6,10 @@ Skills are the core's own :class:`~skillgraph.records.SkillMatch` records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from skillgraph.records import EXTRACTION_FIELDS, ModelStamp, SkillMatch
+from skillgraph.records import ModelStamp, SkillMatch
 from skillgraph.spans import Span
 
 
@@ -39,15 +39,6 @@ class RowError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"row": self.row_number, "line": self.line, "id": self.id, "reason": self.reason}
-
-
-# The flat columns of a skill; its evidence (a list) and the extraction mode's probability and
-# span appear in JSON output only.
-SKILL_FIELDS: tuple[str, ...] = tuple(
-    field.name
-    for field in fields(SkillMatch)
-    if field.name != "evidence" and field.name not in EXTRACTION_FIELDS
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.batch import RowError, RowResult
-from services.batch.records import SKILL_FIELDS
+from services.batch.writers import SKILL_COLUMNS
 from skillgraph.records import ModelStamp, SkillMatch
 
 
@@ -18,7 +18,7 @@ def test_skill_to_dict_rounds_the_score_and_follows_field_order() -> None:
         "start": 0,
         "end": 12,
     }
-    assert tuple(skill.to_dict()) == SKILL_FIELDS
+    assert tuple(skill.to_dict()) == SKILL_COLUMNS[:7]  # the columns' order; a ranking skill
 
 
 def test_row_result_to_dict() -> None:
