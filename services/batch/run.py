@@ -27,6 +27,8 @@ from services.batch.writers import ResultWriter
 
 log = logging.getLogger(__name__)
 
+DEFAULT_BATCH_SIZE = 32  # rows a job is handed at a time, wherever the batch runs
+
 Job = Callable[[list[InputRow | RowError]], list[Any]]
 
 
@@ -37,7 +39,7 @@ class RunPlan:
     output: str
     errors: str | None  # None: rejected rows go to stderr
     identity: dict[str, Any]  # what a resumed run must share with the one it resumes
-    batch_size: int = 32
+    batch_size: int = DEFAULT_BATCH_SIZE
     workers: int = 1
     resume: bool = False
     checkpoint_every: int = 1000  # records

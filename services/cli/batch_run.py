@@ -25,7 +25,7 @@ from services.batch.exceptions import BatchResumeError
 from services.batch.jobs import with_threads
 from services.batch.parallel import default_workers, threads_per_worker
 from services.batch.readers import PARSERS
-from services.batch.run import RunPlan, run_batches
+from services.batch.run import DEFAULT_BATCH_SIZE, RunPlan, run_batches
 from services.cli.context import progress_bar
 from skillgraph import Settings
 
@@ -80,7 +80,7 @@ _OPTIONS = (
     click.option(
         "--batch-size",
         type=click.IntRange(1, 4096),
-        default=32,
+        default=DEFAULT_BATCH_SIZE,
         show_default=True,
         help="Rows processed together.",
     ),

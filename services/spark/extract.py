@@ -29,6 +29,7 @@ from services.batch.jobs import ExtractJob, with_threads
 from services.batch.policy import RowPolicy
 from services.batch.readers import resolve_format
 from services.batch.records import RowError, RowResult
+from services.batch.run import DEFAULT_BATCH_SIZE
 from services.batch.writers import PARQUET_SCHEMA, parquet_row
 from skillgraph import Settings, SkillGraph
 
@@ -51,13 +52,13 @@ class SparkExtraction:
     id_column: str
     max_text_chars: int
     snapshot_name: str | None  # the ESCO snapshot, shipped as a Spark file, if not the default
+    batch_size: int = DEFAULT_BATCH_SIZE
 
     def __call__(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         import pandas as pd
 
         job = self._executor_job()
         policy = RowPolicy(self.text_column, self.id_column, self.max_text_chars)
-        batch_size = 32
         for frame in frames:
             rows = []
             for number, (raw_id, text) in enumerate(
@@ -70,8 +71,8 @@ class SparkExtraction:
                 body = text if isinstance(text, str) else ""
                 rows.append(policy.check(number, None, raw, body))
             out: list[dict[str, Any]] = []
-            for start in range(0, len(rows), batch_size):
-                for result in job(rows[start : start + batch_size]):
+            for start in range(0, len(rows), self.batch_size):
+                for result in job(rows[start : start + self.batch_size]):
                     out.append(_output_row(result))
             yield pd.DataFrame(out, columns=[*PARQUET_SCHEMA.names, "error"])
 
