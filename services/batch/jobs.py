@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Self
 
 from services.batch.records import InputRow, RowError, RowResult, SpanRowResult
 from services.batch.runner import run_rows
@@ -43,10 +44,18 @@ def with_threads(settings: Settings, threads: int) -> Settings:
 
 
 @dataclass(frozen=True)
-class ExtractJob:
+class _Job:
+    settings: Settings
+
+    def for_worker(self, threads: int) -> Self:
+        """This job as a worker process runs it: every model session on ``threads``."""
+        return replace(self, settings=with_threads(self.settings, threads))
+
+
+@dataclass(frozen=True)
+class ExtractJob(_Job):
     """ESCO skills of each row (``skillgraph extract``), in ranking or extraction mode."""
 
-    settings: Settings
     top_k: int | None = None
     min_score: float | None = None
 
@@ -66,15 +75,10 @@ class ExtractJob:
             )
         )
 
-    def for_worker(self, threads: int) -> ExtractJob:
-        return replace(self, settings=with_threads(self.settings, threads))
-
 
 @dataclass(frozen=True)
-class SpanJob:
+class SpanJob(_Job):
     """The skill spans of each row (``skillgraph spans``)."""
-
-    settings: Settings
 
     def __call__(self, rows: Rows) -> list[SpanRowResult | RowError]:
         extractor = graph_for(self.settings).extractor
@@ -86,6 +90,3 @@ class SpanJob:
                 lambda row, spans: SpanRowResult(row.id, row.row_number, tuple(spans)),
             )
         )
-
-    def for_worker(self, threads: int) -> SpanJob:
-        return replace(self, settings=with_threads(self.settings, threads))

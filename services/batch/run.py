@@ -62,7 +62,6 @@ def run_batches(
     resumed = start is not None
     start = start or RunPosition()
     writer = open_writer(start.output_mark if resumed else None)
-    position = start
     with writer, ErrorLog(plan.errors, resume_at=start.errors_mark if resumed else None) as errors:
         remaining = itertools.islice(iter(records), start.records, None)
         done = records_done = start.records
@@ -80,15 +79,12 @@ def run_batches(
             if progress is not None:
                 progress(len(results))
             if checkpoint is not None and records_done - done >= plan.checkpoint_every:
-                position = RunPosition(
-                    records_done, rejected, writer.checkpoint(), errors.checkpoint()
-                )
-                checkpoint.save(position)
+                marks = (writer.checkpoint(), errors.checkpoint())
+                checkpoint.save(RunPosition(records_done, rejected, *marks))
                 done = records_done
-        position = RunPosition(records_done, rejected)
     if checkpoint is not None:
         checkpoint.clear()  # complete: nothing to resume
-    return position
+    return RunPosition(records_done, rejected)
 
 
 def _starting_position(checkpoint: RunCheckpoint | None, plan: RunPlan) -> RunPosition | None:

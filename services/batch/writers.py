@@ -356,13 +356,22 @@ class ParquetResultWriter(ResultWriter[RowResult]):
 
 
 class _WriterFactory(Protocol):
-    def __call__(self, target: str, *, resume_at: int | None = None) -> ResultWriter[RowResult]: ...
+    def __call__(
+        self, target: str, *, resume_at: int | None = None, raw_csv: bool = False
+    ) -> ResultWriter[RowResult]: ...
 
 
+# Each format's writer from the options every format is opened with (raw_csv is CSV's own).
 WRITERS: dict[str, _WriterFactory] = {
-    "jsonl": JsonlResultWriter,
-    "csv": CsvResultWriter,
-    "parquet": ParquetResultWriter,
+    "jsonl": lambda target, *, resume_at=None, raw_csv=False: JsonlResultWriter(
+        target, resume_at=resume_at
+    ),
+    "csv": lambda target, *, resume_at=None, raw_csv=False: CsvResultWriter(
+        target, resume_at=resume_at, raw=raw_csv
+    ),
+    "parquet": lambda target, *, resume_at=None, raw_csv=False: ParquetResultWriter(
+        target, resume_at=resume_at
+    ),
 }
 
 _EXTENSIONS = {
@@ -406,6 +415,4 @@ def open_writer(
         raise BatchOutputError(
             f"unknown output format {chosen!r}; choose one of {', '.join(WRITERS)}"
         ) from None
-    if chosen == "csv":
-        return CsvResultWriter(name, resume_at=resume_at, raw=raw_csv)
-    return factory(name, resume_at=resume_at)
+    return factory(name, resume_at=resume_at, raw_csv=raw_csv)

@@ -30,6 +30,7 @@ from services.batch.policy import RowPolicy
 from services.batch.readers import resolve_format
 from services.batch.records import RowError, RowResult
 from services.batch.run import DEFAULT_BATCH_SIZE
+from services.batch.runner import batches
 from services.batch.writers import PARQUET_SCHEMA, parquet_row
 from skillgraph import Settings, SkillGraph
 
@@ -70,10 +71,7 @@ class SparkExtraction:
                     continue
                 body = text if isinstance(text, str) else ""
                 rows.append(policy.check(number, None, raw, body))
-            out: list[dict[str, Any]] = []
-            for start in range(0, len(rows), self.batch_size):
-                for result in job(rows[start : start + self.batch_size]):
-                    out.append(_output_row(result))
+            out = [_output_row(r) for batch in batches(rows, self.batch_size) for r in job(batch)]
             yield pd.DataFrame(out, columns=[*PARQUET_SCHEMA.names, "error"])
 
     def _executor_job(self) -> ExtractJob:
