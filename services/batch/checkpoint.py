@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ontology.files import atomic_write
+from ontology.files import atomic_write, leftover_temporaries
 from services.batch.exceptions import BatchResumeError
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,9 @@ class RunCheckpoint:
         atomic_write(self.path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
     def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+        """Remove the checkpoint, and any half-written one a killed run left beside it."""
+        for path in (self.path, *leftover_temporaries(self.path)):
+            path.unlink(missing_ok=True)
 
 
 def _plain(identity: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ontology.files import atomic_write
+from ontology.files import atomic_write, leftover_temporaries
 from services.batch.exceptions import BatchOutputError
 from services.batch.records import JsonRecord, RowResult
 from services.batch.sinks import STDOUT, RowSink
@@ -279,6 +279,7 @@ class ParquetResultWriter(ResultWriter[RowResult]):
         self._rows: list[dict[str, Any]] = []
         self._parts = parts_dir_for(name)
         try:
+            self._remove_leftovers()
             existing = self._existing_parts()
             keep = resume_at or 0
             if len(existing) < keep:
@@ -296,6 +297,17 @@ class ParquetResultWriter(ResultWriter[RowResult]):
         except OSError as exc:
             raise BatchOutputError(f"cannot open output {name!r}: {exc}") from exc
         self._part_count = keep
+
+    def _part(self, number: int) -> Path:
+        return self._parts / f"part-{number:06d}.parquet"
+
+    def _remove_leftovers(self) -> None:
+        # What a killed run was writing: the joined target, or the part after the last whole
+        # one (parts are written one at a time, in order).
+        whole = len([path for path in self._parts.glob("part-*") if _PART.fullmatch(path.name)])
+        for path in (*leftover_temporaries(self._target), *leftover_temporaries(self._part(whole))):
+            logger.info("removing %s, left by a killed run", path)
+            path.unlink()
 
     def _existing_parts(self) -> list[Path]:
         if not self._parts.is_dir():
@@ -316,7 +328,7 @@ class ParquetResultWriter(ResultWriter[RowResult]):
         if not self._rows:
             return
         table = pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA)
-        path = self._parts / f"part-{self._part_count:06d}.parquet"
+        path = self._part(self._part_count)
         atomic_write(path, lambda temporary: pq.write_table(table, temporary))
         logger.debug("wrote Parquet part %s (%d rows)", path.name, len(self._rows))
         self._part_count += 1

@@ -273,3 +273,29 @@ def test_rows_become_visible_before_close(tmp_path: Path) -> None:
         writer.write(RESULTS[1])
         writer.write(RESULTS[2])
         assert len(path.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_parquet_resumes_over_what_a_killed_part_write_left(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    writer = ParquetResultWriter(path, row_group_size=100)
+    writer.write(RESULTS[0])
+    mark = writer.checkpoint()
+    writer.close(complete=False)
+    # A run killed while writing its next part, and while joining the target.
+    parts = parts_dir_for(path)
+    (parts / ".part-000001.parquet-abcd1234.parquet").write_text("half a part")
+    (tmp_path / ".out.parquet-efgh5678.parquet").write_text("half a target")
+    with ParquetResultWriter(path, row_group_size=100, resume_at=mark) as resumed:
+        resumed.write(RESULTS[1])
+    assert pq.read_table(path).column("id").to_pylist() == ["ad-1", "ad-2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet"]
+
+
+def test_parquet_refuses_a_parts_directory_with_foreign_files(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    parts = parts_dir_for(path)
+    parts.mkdir()
+    (parts / "notes.txt").write_text("mine")
+    with pytest.raises(BatchOutputError, match="not SkillGraph parts"):
+        ParquetResultWriter(path)
+    assert (parts / "notes.txt").read_text() == "mine"

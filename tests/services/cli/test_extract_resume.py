@@ -104,6 +104,10 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_bytes(command, ads, tmp_p
     assert errors == Path(f"{whole}.errors.jsonl").read_bytes()
     assert errors.count(b"\n") == 2
     assert not checkpoint.exists()
+    # Nothing the killed run was writing is left: no temporaries, no parts.
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["whole", name, f"{name}.errors.jsonl"]
+    )
 
 
 def test_resuming_with_other_settings_is_refused(command, ads, tmp_path):
