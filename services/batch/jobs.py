@@ -7,13 +7,15 @@ process can hand over the graph it already loaded (:func:`adopt_graph`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Self
 
 from services.batch.records import InputRow, RowError, RowResult, SpanRowResult
 from services.batch.runner import run_rows
-from skillgraph import Settings, SkillGraph
+from skillgraph import Settings, SkillGraph, SkillgraphError
+from skillgraph.procedure import AdProcedure, ProcedureExtractor, check_sequence
 
 Rows = Sequence[InputRow | RowError]
 
@@ -90,3 +92,52 @@ class SpanJob(_Job):
                 lambda row, spans: SpanRowResult(row.id, row.row_number, tuple(spans)),
             )
         )
+
+
+Grouped = tuple[InputRow | RowError, str | RowError]  # an ad and its group (or why it has none)
+Stepped = tuple[InputRow | RowError, str | RowError, AdProcedure | RowError]
+
+
+@dataclass(frozen=True)
+class StepsJob(_Job):
+    """The duty steps of each ad, with its group (``skillgraph procedure extract``).
+
+    Each item comes back as ``(row, group, procedure or RowError)``. Step skills are searched
+    only when asked for: graph nodes get theirs after induction, and remembering every step's
+    skills would grow with the input.
+    """
+
+    with_skills: bool = False
+
+    def __call__(self, batch: Sequence[Grouped]) -> list[Stepped]:
+        extractor = _procedure_extractor(self.settings)
+        max_steps = self.settings.procedure.max_steps_per_sequence
+        usable = [(r, g) for r, g in batch if isinstance(r, InputRow) and isinstance(g, str)]
+        try:
+            found = iter(extractor.extract_many([r.text for r, _ in usable], self.with_skills))
+        except SkillgraphError:
+            found = None  # one bad text: retried row by row below
+        done: list[Stepped] = []
+        for row, group in batch:
+            if isinstance(row, RowError) or isinstance(group, RowError):
+                done.append((row, group, row if isinstance(row, RowError) else group))
+                continue
+            try:
+                procedure = (
+                    next(found)
+                    if found is not None
+                    else extractor.extract(row.text, self.with_skills)
+                )
+                if not procedure.steps:
+                    raise SkillgraphError("no duty steps found")
+                check_sequence(procedure.sequence(), min_steps=1, max_steps=max_steps)
+            except SkillgraphError as exc:
+                done.append((row, group, RowError(row.row_number, row.id, str(exc), None)))
+            else:
+                done.append((row, group, procedure))
+        return done
+
+
+@functools.lru_cache(maxsize=1)
+def _procedure_extractor(settings: Settings) -> ProcedureExtractor:
+    return ProcedureExtractor.from_graph(graph_for(settings))

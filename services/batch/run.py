@@ -1,5 +1,7 @@
 """One batch run: records in batches through a job (in this process or in workers), results
 written in input order, rejected rows logged, a checkpoint kept so that the run can resume.
+Commands that consume the results themselves (``export --extract``, ``procedure extract``)
+stream them with :func:`stream_results`: the same batches and workers, nothing written.
 
 Checkpoints fall on batch boundaries, at least ``checkpoint_every`` records apart: the output
 and the error log are synced first, then the checkpoint is replaced atomically, so it never
@@ -12,14 +14,14 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, Self
 
 from services.batch.checkpoint import RunCheckpoint, RunPosition
 from services.batch.error_log import ErrorLog
 from services.batch.exceptions import BatchResumeError
-from services.batch.parallel import map_batches
+from services.batch.parallel import map_batches, threads_per_worker
 from services.batch.records import InputRow, RowError
 from services.batch.runner import batches
 from services.batch.sinks import STDOUT
@@ -30,6 +32,24 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 32  # rows a job is handed at a time, wherever the batch runs
 
 Job = Callable[[list[InputRow | RowError]], list[Any]]
+
+
+class WorkerJob(Protocol):
+    """A picklable job that can be configured for a worker process (``services.batch.jobs``)."""
+
+    def __call__(self, batch: list[Any], /) -> list[Any]: ...
+
+    def for_worker(self, threads: int) -> Self: ...
+
+
+def stream_results(
+    records: Iterable[Any], job: WorkerJob, batch_size: int, workers: int
+) -> Iterator[Any]:
+    """``job``'s result for each record, in input order, from ``workers`` processes (each on
+    ``cores / workers`` model threads) or this one."""
+    pooled = lambda: job.for_worker(threads_per_worker(workers))  # noqa: E731 - a deferred call
+    for results in map_batches(job, batches(records, batch_size), workers, pooled):
+        yield from results
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """What the batch commands (``extract``, ``spans``) share: their input, worker and resume
-options, and one way to run a job over the rows and report the run."""
+options, and one way to run a job over the rows and report the run. ``--workers`` is also
+offered by the commands that extract on the way (``export --extract``, ``procedure extract``)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,13 @@ class BatchOptions:
         return self.workers or default_workers()
 
 
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Worker processes, each loading the models once (default: one per core; the model "
+    "threads are split so that workers x threads = cores). Output is the same for any number.",
+)
+
 _OPTIONS = (
     click.argument("input_path", metavar="INPUT"),
     click.option("--text-column", default="text", show_default=True),
@@ -84,13 +92,7 @@ _OPTIONS = (
         show_default=True,
         help="Rows processed together.",
     ),
-    click.option(
-        "--workers",
-        type=click.IntRange(1, 256),
-        help="Worker processes, each loading the models once (default: one per core; the "
-        "model threads are split so that workers x threads = cores). Output is the same for "
-        "any number.",
-    ),
+    workers_option,
     click.option(
         "--resume",
         is_flag=True,

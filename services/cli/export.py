@@ -14,7 +14,11 @@ import click
 from pyoxigraph import NamedNode
 
 from ontology import esco_triples
-from services.batch import ErrorLog, RowError, errors_path_for, read_records, run_rows
+from services.batch import ErrorLog, RowError, errors_path_for, read_records
+from services.batch.jobs import ExtractJob, adopt_graph
+from services.batch.parallel import default_workers
+from services.batch.run import DEFAULT_BATCH_SIZE, stream_results
+from services.cli.batch_run import workers_option
 from services.cli.context import CliContext, progress_bar
 from services.rdf import (
     EXPORT_FORMATS,
@@ -32,7 +36,7 @@ from services.rdf import (
     write_chunks,
 )
 from services.rdf.rdf_input import triple_chunks
-from skillgraph import Mode, SkillgraphError
+from skillgraph import SkillgraphError
 from skillgraph.modes import MAX_TOP_K
 
 _JOB_AD_SUFFIXES = (".csv", ".csv.gz")
@@ -52,6 +56,7 @@ class PostingOptions:
     id_column: str = "id"
     top_k: int | None = None
     min_score: float | None = None
+    workers: int | None = None
 
 
 def posting_options(function):
@@ -77,6 +82,7 @@ def posting_options(function):
         click.option("--id-column", default="id", show_default=True),
         click.option("--top-k", type=click.IntRange(1, MAX_TOP_K)),
         click.option("--min-score", type=click.FloatRange(-1, 1)),
+        workers_option,
     ]
     for option in reversed(options):
         function = option(function)
@@ -96,7 +102,7 @@ def posting_items(
         mode = extractor.mode(options.top_k, options.min_score)  # bad ones fail before reading
         stamp = extractor.model(mode)
         run = ExtractionRun(model=stamp.name, fingerprint=stamp.fingerprint)
-        rows: Iterable[PostingRecord | RowError] = _extracted(context, input_path, options, mode)
+        rows: Iterable[PostingRecord | RowError] = _extracted(context, input_path, options)
     else:
         run = ExtractionRun(model=options.model)
         rows = read_results(input_path, occupation=options.occupation)
@@ -105,23 +111,29 @@ def posting_items(
 
 
 def _extracted(
-    context: CliContext, input_path: str, options: PostingOptions, mode: Mode
+    context: CliContext, input_path: str, options: PostingOptions
 ) -> Iterator[PostingRecord | RowError]:
-    extractor = context.graph.extractor
     records = read_records(
         input_path,
         text_column=options.text_column,
         id_column=options.id_column,
         max_text_chars=context.settings.extraction.max_text_chars,
     )
-    return run_rows(
-        records,
-        32,
-        lambda texts: extractor.extract_many(texts, mode),
-        lambda row, skills: PostingRecord(
-            row.id, extractor.esco_version, tuple(skills), options.occupation, row.row_number
-        ),
-    )
+    adopt_graph(context.settings, context.graph)
+    job = ExtractJob(context.settings, options.top_k, options.min_score)
+    workers = options.workers or default_workers()
+    for result in stream_results(records, job, DEFAULT_BATCH_SIZE, workers):
+        if isinstance(result, RowError):
+            yield result
+        else:
+            yield PostingRecord(
+                result.id,
+                result.esco_version,
+                result.skills,
+                options.occupation,
+                result.row_number,
+                model=result.model,
+            )
 
 
 @click.group("export")

@@ -24,18 +24,20 @@ from services.batch import (
     ErrorLog,
     InputRow,
     RowError,
-    batches,
     errors_path_for,
     read_records,
 )
+from services.batch.jobs import StepsJob, adopt_graph
 from services.batch.jsonl_input import json_objects
+from services.batch.parallel import default_workers
+from services.batch.run import stream_results
 from services.batch.sources import open_source
+from services.cli.batch_run import workers_option
 from services.cli.context import CliContext, progress_bar
 from skillgraph import SkillgraphError
 from skillgraph.encoders import Encoder, load_encoder
 from skillgraph.procedure import (
     GraphPredictor,
-    ProcedureExtractor,
     ProcedureGraph,
     StepMatcher,
     check_sequence,
@@ -71,6 +73,7 @@ def procedure_group() -> None:
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]))
 @_errors_option
 @click.option("--batch-size", type=click.IntRange(1, 4096), default=32, show_default=True)
+@workers_option
 @click.pass_obj
 def extract_procedures(
     context: CliContext,
@@ -83,10 +86,12 @@ def extract_procedures(
     input_format: str | None,
     errors_path: str | None,
     batch_size: int,
+    workers: int | None,
 ) -> None:
     """Job ads in INPUT (CSV or JSONL; - for stdin) -> steps -> one procedure graph per group."""
     graph = context.graph
-    extractor = ProcedureExtractor.from_graph(graph)
+    adopt_graph(context.settings, graph)
+    job = StepsJob(context.settings, with_skills=steps_path is not None)
     settings = context.settings.procedure
     linker = StepSkillLinker(graph.extractor, settings.skills_per_step)
     groups: dict[str, list[list[str]]] = defaultdict(list)
@@ -99,20 +104,19 @@ def extract_procedures(
         _text_output(steps_path) as steps_out,
         progress_bar("extracting steps", unit="ads") as bar,
     ):  # fmt: skip
-        for batch in batches(records, batch_size):
-            for row, group, found in _extract_batch(
-                extractor, batch, steps_out is not None, settings.max_steps_per_sequence
-            ):
-                rows += 1
-                if isinstance(found, RowError):
-                    rejected += 1
-                    error_log.write(found)
-                    continue
-                groups[group].append(found.sequence())
-                if steps_out is not None:
-                    record = {"id": row.id, "group": group, **found.to_dict(row.text)}
-                    steps_out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            bar.update(len(batch))
+        for row, group, found in stream_results(
+            records, job, batch_size, workers or default_workers()
+        ):
+            rows += 1
+            bar.update(1)
+            if isinstance(found, RowError):
+                rejected += 1
+                error_log.write(found)
+                continue
+            groups[group].append(found.sequence())
+            if steps_out is not None:
+                record = {"id": row.id, "group": group, **found.to_dict(row.text)}
+                steps_out.write(json.dumps(record, ensure_ascii=False) + "\n")
         source = _provenance("procedure extract", input_path, group_column=group_column)
         graphs = _induce_groups(groups, graph.encoder, settings, linker, graph, source)
     if not graphs:
@@ -270,41 +274,6 @@ def _rereadable(path: str, input_format: str | None) -> Iterator[str]:
         shutil.copyfileobj(sys.stdin.buffer, spool)
         spool.flush()
         yield spool.name
-
-
-def _extract_batch(
-    extractor: ProcedureExtractor, batch: list, skills: bool, max_steps: int
-) -> Iterator[tuple]:
-    """(row, group, procedure or RowError) per record; a failing batch is retried row by row.
-
-    Step skills are searched only when asked for: graph nodes get theirs after induction, and
-    remembering every step's skills would grow with the input."""
-    usable = [(r, g) for r, g in batch if isinstance(r, InputRow) and isinstance(g, str)]
-    try:
-        found = iter(extractor.extract_many([r.text for r, _ in usable], skills))
-    except SkillgraphError:
-        found = None
-    for row, group in batch:
-        if isinstance(row, RowError):
-            yield row, group, row
-        elif isinstance(group, RowError):
-            yield row, group, group
-        else:
-            try:
-                procedure = (
-                    next(found) if found is not None else extractor.extract(row.text, skills)
-                )
-            except SkillgraphError as exc:
-                yield row, group, RowError(row.row_number, row.id, str(exc), None)
-                continue
-            try:
-                if not procedure.steps:
-                    raise SkillgraphError("no duty steps found")
-                check_sequence(procedure.sequence(), min_steps=1, max_steps=max_steps)
-            except SkillgraphError as exc:
-                yield row, group, RowError(row.row_number, row.id, str(exc), None)
-            else:
-                yield row, group, procedure
 
 
 def _induce_groups(groups, encoder, settings, linker, graph, source) -> list[ProcedureGraph]:

@@ -1,4 +1,4 @@
-"""``skillgraph extract`` at scale, end to end with the real extractor: killed with SIGKILL
+"""The batch commands at scale, end to end with the real extractor: killed with SIGKILL
 mid-run and resumed, it writes what an uninterrupted run writes, byte for byte; any number of
 workers writes the same; Parquet in, and the CSV a spreadsheet can open safely."""
 
@@ -165,3 +165,20 @@ def test_parquet_input_and_a_spreadsheet_safe_csv(cli, tmp_path):
     assert cli(*args, str(raw), "--raw-csv").exit_code == 0
     with raw.open(newline="", encoding="utf-8") as handle:
         assert next(csv.DictReader(handle))["sentence"].startswith("=HYPERLINK")
+
+
+def test_commands_that_extract_on_the_way_write_the_same_with_workers(command, ads, tmp_path):
+    """``export postings --extract`` and ``procedure extract`` run the same batch jobs."""
+    written = {}
+    for workers in ("1", "2"):
+        rdf, graphs, steps = (tmp_path / f"w{workers}.{ext}" for ext in ("nt", "json", "jsonl"))
+        _run(command("export", "postings", str(ads), "--extract", "-o", str(rdf),
+                     "--workers", workers))  # fmt: skip
+        _run(command("procedure", "extract", str(ads), "-o", str(graphs), "--steps", str(steps),
+                     "--workers", workers, "--batch-size", "8"))  # fmt: skip
+        written[workers] = [path.read_bytes() for path in (rdf, graphs, steps)]
+    assert written["1"] == written["2"]
+    rdf, graphs, steps = written["1"]
+    assert rdf.count(b"\n") > 298 and b"/posting/ad-299>" in rdf
+    assert json.loads(graphs)["graphs"][0]["nodes"]
+    assert steps.count(b"\n") == 149  # half the ads have duties; ad-17 of them is empty
