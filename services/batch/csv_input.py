@@ -20,7 +20,7 @@ from typing import BinaryIO
 from services.batch.exceptions import BatchInputError
 from services.batch.policy import RowPolicy
 from services.batch.records import InputRow, RowError
-from services.batch.sources import BoundedLines, RecordTooLargeError
+from skillgraph.bounded_lines import BoundedLines, RecordTooLargeError
 
 logger = logging.getLogger(__name__)
 

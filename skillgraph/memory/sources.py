@@ -13,7 +13,7 @@ Formats (guessed from the file, or named):
 Labels are ESCO preferred labels of the release the data was made with (v1.1.0 for SkillSkape and
 the benchmark); they are mapped to skills of the loaded release by preferred, then alt label.
 Labels that map to nothing are left out and reported; a row with none left gives no example.
-Files may be gzipped.
+Files may be gzipped. JSON Lines go through the one reader, :func:`skillgraph.jsonl.json_objects`.
 """
 
 from __future__ import annotations
@@ -30,10 +30,12 @@ from pathlib import Path
 from typing import IO
 
 from ontology import EscoTaxonomy
+from skillgraph.jsonl import json_objects
 from skillgraph.memory.examples import LabelledExample
 
 FORMATS = ("examples", "skillskape", "annotations", "benchmark")
 LEVELS = ("sentence", "span")
+MAX_LINE_BYTES = 16 << 20  # an example line far beyond any real one is garbage
 NO_SKILL_LABELS = frozenset({"UNK", "LABEL NOT PRESENT", "UNDERSPECIFIED"})
 _URI_OR_UUID = re.compile(
     r"^(https?://\S+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
@@ -101,15 +103,15 @@ def read_source(
         raise SourceFormatError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     tag = source or f"{format}:{path.name}"
     mapper = _LabelMapper(taxonomy)
-    readers = {
-        "examples": lambda handle: _examples(handle, mapper, tag),
-        "skillskape": lambda handle: _skillskape(handle, mapper, tag),
-        "annotations": lambda handle: _annotations(handle, mapper, tag, level),
-        "benchmark": lambda handle: _benchmark(handle, mapper, tag),
+    readers: dict[str, Callable[[IO[bytes]], Iterator[SourceRow]]] = {
+        "examples": lambda raw: _examples(raw, mapper, tag),
+        "skillskape": lambda raw: _skillskape(_text(raw), mapper, tag),
+        "annotations": lambda raw: _annotations(_text(raw), mapper, tag, level),
+        "benchmark": lambda raw: _benchmark(raw, mapper, tag),
     }
     try:
-        with _open(path) as handle:
-            for row in readers[format](handle):
+        with _open_bytes(path) as raw:
+            for row in readers[format](raw):
                 yield _decodable(row)
     except (csv.Error, gzip.BadGzipFile, EOFError) as exc:
         raise SourceFormatError(f"{path} cannot be read further: {exc}") from exc
@@ -147,14 +149,14 @@ class _LabelMapper:
         return SourceRow(row_number, example, unmapped=tuple(unmapped))
 
 
-def _examples(handle: IO[str], mapper: _LabelMapper, source: str) -> Iterator[SourceRow]:
+def _examples(raw: IO[bytes], mapper: _LabelMapper, source: str) -> Iterator[SourceRow]:
     def references(values: object) -> tuple[str, ...]:
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise ValueError("skills and negatives must be lists of strings")
         # URIs and UUIDs pass as they are (checked when added); anything else is a label.
         return tuple(v if _URI_OR_UUID.match(v.strip()) else (mapper(v) or v) for v in values)
 
-    for row_number, record in _json_lines(handle):
+    for row_number, _, record in json_objects(raw, MAX_LINE_BYTES):
         if isinstance(record, str):
             yield SourceRow(row_number, error=record)
             continue
@@ -208,8 +210,8 @@ def _annotations(
         yield mapper.example(first_row, sentence, labels, source)
 
 
-def _benchmark(handle: IO[str], mapper: _LabelMapper, source: str) -> Iterator[SourceRow]:
-    for row_number, record in _json_lines(handle):
+def _benchmark(raw: IO[bytes], mapper: _LabelMapper, source: str) -> Iterator[SourceRow]:
+    for row_number, _, record in json_objects(raw, MAX_LINE_BYTES):
         if isinstance(record, str):
             yield SourceRow(row_number, error=record)
             continue
@@ -232,25 +234,15 @@ def _decodable(row: SourceRow) -> SourceRow:
     return row
 
 
-def _json_lines(handle: IO[str]) -> Iterator[tuple[int, dict | str]]:
-    """(record number, object) per non-blank line, or (record number, why it is unusable)."""
-    row_number = 0
-    for line in handle:
-        if not line.strip():
-            continue
-        row_number += 1
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield row_number, f"not valid JSON: {exc.msg}"
-            continue
-        if not isinstance(record, dict):
-            yield row_number, "not a JSON object"
-            continue
-        yield row_number, record
+def _open_bytes(path: Path) -> IO[bytes]:
+    opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open
+    return opener(path, "rb")
+
+
+def _text(raw: IO[bytes]) -> IO[str]:
+    # Undecodable bytes come through as surrogates, so that one bad record costs only itself.
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
 
 
 def _open(path: Path) -> IO[str]:
-    opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open
-    raw = opener(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+    return _text(_open_bytes(path))

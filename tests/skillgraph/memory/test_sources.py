@@ -74,7 +74,7 @@ def test_example_lines_take_uris_or_labels_and_report_bad_lines(tmp_path, small_
     assert detect_format(path) == "examples"
     rows = list(read_source(path, small_taxonomy))
     assert rows[0].example.skills == (PYTHON,) and rows[0].example.negatives == (SQL,)
-    assert "not valid JSON" in rows[1].error and rows[1].row_number == 2
+    assert "invalid JSON" in rows[1].error and rows[1].row_number == 2
     assert "lists of strings" in rows[2].error
     assert rows[3].example.source == "mine" and rows[3].example.skills == (SQL,)
 

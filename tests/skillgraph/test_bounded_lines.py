@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from services.batch.sources import BoundedLines, RecordTooLargeError
+from skillgraph.bounded_lines import BoundedLines, RecordTooLargeError
 
 
 def _lines(data: str, budget: int) -> BoundedLines[str]:
