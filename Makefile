@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/profiles.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/procedure.py
 	$(BIN)/python benchmarks/rdf.py

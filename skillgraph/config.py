@@ -1,7 +1,10 @@
-"""Settings in one place: defaults < TOML file < environment < explicit overrides (CLI flags).
+"""Settings in one place: defaults < profile < TOML file < environment < explicit overrides
+(CLI flags).
 
-A file looks like::
+A profile (``skillgraph.profiles``: ``fast``, the default, or ``accurate``) is a named preset
+just above the defaults; the highest layer that names one chooses it. A file looks like::
 
+    profile = "accurate"
     data_dir = "/srv/skillgraph"
 
     [encoder]
@@ -10,8 +13,8 @@ A file looks like::
     [index]
     kind = "hnsw"
 
-Environment variables: ``SKILLGRAPH_DATA_DIR`` for the data directory, ``SKILLGRAPH_CONFIG`` for
-the file, and ``SKILLGRAPH_<SECTION>__<KEY>`` for any other value
+Environment variables: ``SKILLGRAPH_PROFILE`` for the profile, ``SKILLGRAPH_DATA_DIR`` for the
+data directory, ``SKILLGRAPH_CONFIG`` for the file, and ``SKILLGRAPH_<SECTION>__<KEY>`` for any other value
 (``SKILLGRAPH_ENCODER__BACKEND=torch``).
 Overrides use dotted keys (``{"encoder.backend": "torch"}``).
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ontology import DEFAULT_SNAPSHOT
+from skillgraph.profiles import DEFAULT_PROFILE, profile_named
 
 ENV_PREFIX = "SKILLGRAPH_"
 
@@ -193,6 +197,7 @@ class MemorySettings:
 
 @dataclass(frozen=True)
 class Settings:
+    profile: str = DEFAULT_PROFILE  # the preset these settings started from (skillgraph.profiles)
     data_dir: Path = field(default_factory=default_data_dir)
     esco: EscoSettings = field(default_factory=EscoSettings)
     encoder: EncoderSettings = field(default_factory=EncoderSettings)
@@ -206,8 +211,15 @@ class Settings:
     memory: MemorySettings = field(default_factory=MemorySettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> Settings:
-        """A copy with dotted-key overrides applied (``{"index.kind": "hnsw"}``)."""
-        return _apply(self, _nest(overrides, source="overrides"), source="overrides")
+        """A copy with dotted-key overrides applied (``{"index.kind": "hnsw"}``).
+
+        A new ``profile`` applies its preset first, under the other overrides given with it.
+        """
+        nested = _nest(overrides, source="overrides")
+        if "profile" not in nested:
+            return _apply(self, nested, source="overrides")
+        settings = _with_profile(self, nested.pop("profile"), source="overrides")
+        return _apply(settings, nested, source="overrides")
 
 
 def load_settings(
@@ -216,14 +228,34 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     environ = os.environ if environ is None else environ
-    settings = Settings()
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     path = config_file or environ.get(ENV_PREFIX + "CONFIG")
-    if path:
-        settings = _apply(settings, _read_toml(Path(path)), source=str(path))
-    settings = _apply(settings, _from_environ(environ), source="environment")
+    from_file = _read_toml(Path(path)) if path else {}
+    from_environ = _from_environ(environ)
+    # The profile comes first, so that every layer above it can still change its values.
+    layers = ((overrides, "overrides"), (from_environ, "environment"), (from_file, str(path)))
+    chosen, source = next(
+        ((layer["profile"], name) for layer, name in layers if "profile" in layer),
+        (DEFAULT_PROFILE, "defaults"),
+    )
+    settings = _with_profile(Settings(), chosen, source)
+    if from_file:
+        settings = _apply(settings, from_file, source=str(path))
+    settings = _apply(settings, from_environ, source="environment")
     if overrides:
-        settings = settings.replace({k: v for k, v in overrides.items() if v is not None})
-    return settings
+        settings = _apply(settings, _nest(overrides, source="overrides"), source="overrides")
+    return dataclasses.replace(settings, profile=profile_named(chosen).name)  # as it is spelt
+
+
+def _with_profile(settings: Settings, name: Any, source: str) -> Settings:
+    if not isinstance(name, str):
+        raise ConfigError(f"{source}: setting 'profile' must be str, got {name!r}")
+    try:
+        profile = profile_named(name)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    preset = _nest(profile.settings, source=f"profile {profile.name!r}")
+    return _apply(settings, {**preset, "profile": profile.name}, source=f"profile {profile.name}")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -194,6 +194,7 @@ class SkillGraph:
     def describe(self) -> dict[str, object]:
         """What this runtime is made of (for /health and logs)."""
         return {
+            "profile": self.settings.profile,
             "esco_version": self.taxonomy.release.version,
             "esco_language": self.taxonomy.release.language,
             "encoder": self.encoder.name,

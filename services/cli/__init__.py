@@ -31,6 +31,7 @@ from services.cli.train import interpolate_command, ship_model_command, train_co
 from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
 from skillgraph.index import IndexBuildError
+from skillgraph.profiles import PROFILES
 from training.train_config import TrainConfigError
 
 # Errors a user can act on: shown as one clear line, without a traceback.
@@ -68,6 +69,12 @@ def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.group(cls=SkillgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file.")
+@click.option(
+    "--profile",
+    type=click.Choice(list(PROFILES), case_sensitive=False),
+    help="Settings preset: fast (the default) or accurate (slower, more accurate); "
+    "SKILLGRAPH_PROFILE does the same.",
+)
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Where caches and imports live.")
 @click.option(
     "--set",
@@ -80,7 +87,7 @@ def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
 @click.version_option(version("skillgraph"), prog_name="skillgraph")
 @click.pass_context
-def main(ctx: click.Context, config, data_dir, settings, verbose, quiet) -> None:
+def main(ctx: click.Context, config, profile, data_dir, settings, verbose, quiet) -> None:
     """Extract ESCO skills from job ads; serve, evaluate and manage the models behind it."""
     level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -89,6 +96,8 @@ def main(ctx: click.Context, config, data_dir, settings, verbose, quiet) -> None
     overrides = _parse_overrides(settings)
     if data_dir:
         overrides["data_dir"] = data_dir
+    if profile:
+        overrides["profile"] = profile
     try:
         ctx.obj = CliContext(load_settings(config, overrides))
     except ConfigError as exc:

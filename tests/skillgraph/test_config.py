@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from skillgraph.config import ConfigError, Settings, load_settings
+from skillgraph.profiles import PROFILES
 
 
 def test_defaults_without_file_or_environment():
@@ -67,3 +68,51 @@ def test_missing_and_invalid_config_files(tmp_path: Path):
 def test_none_overrides_leave_values_alone():
     settings = load_settings(overrides={"api.port": None}, environ={})
     assert settings.api.port == 8000
+
+
+def test_the_default_profile_is_fast_and_changes_nothing():
+    settings = load_settings(environ={})
+    assert settings.profile == "fast"
+    assert settings == Settings()
+
+
+def test_a_profile_is_chosen_by_flag_environment_or_file(tmp_path: Path):
+    accurate = PROFILES["accurate"].settings
+    assert accurate  # a profile that changed nothing would make this test pass vacuously
+    path = tmp_path / "skillgraph.toml"
+    path.write_text('profile = "accurate"\n')
+    for settings in (
+        load_settings(overrides={"profile": "accurate"}, environ={}),
+        load_settings(environ={"SKILLGRAPH_PROFILE": "Accurate"}),
+        load_settings(path, environ={}),
+    ):
+        assert settings.profile == "accurate"
+        for key, value in accurate.items():
+            section, name = key.split(".")
+            assert getattr(getattr(settings, section), name) == value
+    assert Settings().replace({"profile": "accurate"}) == load_settings(
+        overrides={"profile": "accurate"}, environ={}
+    )
+
+
+def test_every_layer_above_a_profile_still_wins(tmp_path: Path):
+    path = tmp_path / "skillgraph.toml"
+    path.write_text('profile = "accurate"\n[spans]\nprecision = "int8"\n')
+    settings = load_settings(path, environ={"SKILLGRAPH_MEMORY__SEED": ""})
+    assert settings.profile == "accurate"
+    assert settings.spans.precision == "int8"  # the file over the profile
+    assert settings.memory.seed == ""  # the environment over the profile
+    assert settings.memory.name == PROFILES["accurate"].settings["memory.name"]
+    # The highest layer naming a profile chooses it.
+    flagged = load_settings(path, {"profile": "fast"}, environ={"SKILLGRAPH_PROFILE": "accurate"})
+    assert flagged.profile == "fast" and flagged.memory.seed == ""
+    assert flagged.spans.precision == "int8"
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [{"overrides": {"profile": "turbo"}}, {"environ": {"SKILLGRAPH_PROFILE": "turbo"}}],
+)
+def test_an_unknown_profile_names_the_known_ones(layer):
+    with pytest.raises(ConfigError, match="unknown profile 'turbo'; choose one of fast, accurate"):
+        load_settings(**{"environ": {}, **layer})

@@ -13,6 +13,7 @@ PROBLEM = "application/problem+json"
 def test_health_describes_the_runtime(api_url, http, full_graph):
     body = http.get(f"{api_url}/health").json()
     assert body["status"] == "ok"
+    assert body["profile"] == full_graph.settings.profile == "fast"
     assert body["esco_version"] == "v1.2.0"
     assert body["encoder"] == full_graph.encoder.name
     assert body["index_rows"] == len(full_graph.index) > 95_000  # label rows
