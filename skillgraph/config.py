@@ -14,8 +14,8 @@ just above the defaults; the highest layer that names one chooses it. A file loo
     kind = "hnsw"
 
 Environment variables: ``SKILLGRAPH_PROFILE`` for the profile, ``SKILLGRAPH_DATA_DIR`` for the
-data directory, ``SKILLGRAPH_CONFIG`` for the file, and ``SKILLGRAPH_<SECTION>__<KEY>`` for any other value
-(``SKILLGRAPH_ENCODER__BACKEND=torch``).
+data directory, ``SKILLGRAPH_CONFIG`` for the file, and ``SKILLGRAPH_<SECTION>__<KEY>`` for any
+other value (``SKILLGRAPH_ENCODER__BACKEND=torch``).
 Overrides use dotted keys (``{"encoder.backend": "torch"}``).
 """
 
