@@ -51,6 +51,4 @@ def profile_named(name: str) -> Profile:
     try:
         return PROFILES[name.strip().lower()]
     except KeyError:
-        raise ValueError(
-            f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}"
-        ) from None
+        raise ValueError(f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}") from None
