@@ -126,6 +126,18 @@ class ApiSettings:
     max_batch_texts: int = 64
     max_body_bytes: int = 1_048_576
     max_search_results: int = 100
+    max_batch_items: int = 100  # texts per POST /v1/extract/batch
+    # API keys (services/api/access.py): off while none is set. keys may read and write,
+    # read_keys only read; keys_file holds "KEY" or "KEY read" lines. open_reads: reads need
+    # no key, writes (POST/DELETE /v1/examples) still do.
+    keys: str = ""
+    read_keys: str = ""
+    keys_file: str = ""
+    open_reads: bool = False
+    rate_limit: float = 0.0  # requests a minute per key (or client address); 0: no limit
+    rate_burst: int = 20  # requests a client may send at once before the rate applies
+    cors_origins: str = ""  # origins allowed cross-origin, comma-separated ("*": any); "": none
+    shutdown_grace: float = 10.0  # seconds in-flight requests get to finish on SIGTERM
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,28 @@ import logging
 
 from flask import Flask
 
-from services.api import examples, extract, health, procedure, spans, sparql, taxonomy
+from services.api import (
+    access,
+    cors,
+    examples,
+    extract,
+    health,
+    procedure,
+    rate_limit,
+    request_log,
+    spans,
+    sparql,
+    taxonomy,
+)
+from services.api.access import KeyRing
 from services.api.batching import MicroBatcher, Process
 from services.api.problems import register_error_handlers
-from services.api.state import BATCHER, EXTENSION, SPAN_TAGGING
+from services.api.rate_limit import RateLimiter
+from services.api.state import EXTENSION, SPAN_TAGGING, ServiceState
+from services.rdf import embedded_store_path
+from services.rdf.timed_query import TimedQueries
 from skillgraph import Settings, SkillGraph, load_settings
+from skillgraph.procedure import ProcedureExtractor
 
 log = logging.getLogger(__name__)
 
@@ -19,23 +36,51 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     """Build the app for ``config`` (default: the loaded settings).
 
     ``graph`` lets a caller that already holds a loaded runtime (tests, a CLI that loaded one)
-    share it instead of loading the model and index a second time.
+    share it instead of loading the model and index a second time. Every piece of shared state
+    is built here, once, before the first request (:class:`ServiceState`).
     """
     settings = config or load_settings()
+    api = settings.api
+    keys = KeyRing.from_settings(api)  # a bad keys file fails here, before the models load
     app = Flask("skillgraph")
-    app.config["MAX_CONTENT_LENGTH"] = settings.api.max_body_bytes
+    app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
     app.json.sort_keys = False
     graph = graph or SkillGraph.load(settings)
-    app.extensions[EXTENSION] = graph
-    app.extensions[BATCHER] = MicroBatcher(
-        _processing(graph),
-        window=settings.api.batch_window_ms / 1000,
-        max_texts=settings.api.max_batch_texts,
+    store = settings.store
+    app.extensions[EXTENSION] = ServiceState(
+        graph=graph,
+        batcher=MicroBatcher(
+            _processing(graph), window=api.batch_window_ms / 1000, max_texts=api.max_batch_texts
+        ),
+        procedures=ProcedureExtractor.from_graph(graph),
+        queries=TimedQueries(
+            embedded_store_path(settings.data_dir, store.url),
+            timeout=store.query_timeout,
+            max_rows=store.max_query_results,
+            lock_wait=store.lock_wait,
+        ),
     )
+    # Order matters: ids first (so that every answer has one), then keys, then limits.
+    request_log.install(app)
+    access.install(app, keys)
+    rate_limit.install(
+        app, RateLimiter(api.rate_limit, api.rate_burst) if api.rate_limit > 0 else None
+    )
+    cors.install(app, api.cors_origins)
     for module in (examples, extract, health, procedure, spans, sparql, taxonomy):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
+    if not keys.enabled and not _loopback(api.host):
+        log.warning(
+            "serving on %s without API keys: anyone who can reach it can change the example "
+            "memory (set api.keys)",
+            api.host,
+        )
     return app
+
+
+def _loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _processing(graph: SkillGraph) -> Process:

@@ -49,6 +49,23 @@ class MicroBatcher:
         self._jobs.put(job)
         return job.result.result()
 
+    def submit_many(self, texts: Sequence[str], task: Hashable) -> list[Any | Exception]:
+        """The answer of ``task`` for each text, in order, or the exception that text raised
+        (the others are answered all the same)."""
+        jobs = [_Job(text, task) for text in texts]
+        for job in jobs:
+            self._jobs.put(job)
+        answers: list[Any | Exception] = []
+        for job in jobs:
+            exc = job.result.exception()
+            answers.append(exc if isinstance(exc, Exception) else job.result.result())
+        return answers
+
+    @property
+    def alive(self) -> bool:
+        """Whether the worker is there to serve requests."""
+        return self._worker.is_alive()
+
     def close(self) -> None:
         self._jobs.put(None)
         self._worker.join()

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from services.api.access import writes
 from services.api.problems import ApiProblem
 from services.api.requests import json_body, query_int
 from services.api.state import current_graph
@@ -31,6 +32,7 @@ _MAX_LIST = 1_000
 
 
 @blueprint.post("/v1/examples")
+@writes
 def add_examples():
     body = json_body(allowed=_EXAMPLE_FIELDS | {"examples"}, required=set())
     memory = _memory()
@@ -81,6 +83,7 @@ def get_example(example_id: int):
 
 
 @blueprint.delete("/v1/examples/<int:example_id>")
+@writes
 def delete_example(example_id: int):
     try:
         _memory().remove(example_id)

@@ -1,11 +1,18 @@
-"""POST /v1/extract: the ESCO skills of one text (extracted together with concurrent requests)."""
+"""POST /v1/extract: the ESCO skills of one text; POST /v1/extract/batch: of many, each with its
+own answer or error (an unusable text does not fail the batch). Texts are extracted together
+with concurrent requests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify
 
+from services.api.problems import ApiProblem
 from services.api.requests import json_body, optional_int, optional_number
 from services.api.state import current_batcher, current_graph
+from skillgraph import InputError, SkillgraphError
+from skillgraph.errors import TextTooLongError
 
 blueprint = Blueprint("extract", __name__)
 
@@ -25,3 +32,48 @@ def extract():
         model_fingerprint=model.fingerprint,
         skills=[m.to_dict() for m in matches],
     )
+
+
+@blueprint.post("/v1/extract/batch")
+def extract_batch():
+    body = json_body(allowed={"texts", "top_k", "min_score"}, required={"texts"})
+    graph = current_graph()
+    texts = body["texts"]
+    if not isinstance(texts, list) or not texts:
+        raise ApiProblem(422, "texts must be a non-empty list of strings")
+    limit = graph.settings.api.max_batch_items
+    if len(texts) > limit:
+        raise ApiProblem(413, f"too many texts: {len(texts)} (limit {limit})", limit=limit)
+    extractor = graph.extractor
+    mode = extractor.mode(optional_int(body, "top_k"), optional_number(body, "min_score"))
+    results: list[dict[str, Any] | None] = [None] * len(texts)
+    usable: list[tuple[int, str]] = []
+    for index, text in enumerate(texts):
+        try:
+            if not isinstance(text, str):
+                raise InputError(f"must be a string, got {type(text).__name__}")
+            usable.append((index, extractor.check_text(text)))
+        except InputError as exc:
+            results[index] = _item_error(index, exc)
+    answers = current_batcher().submit_many([text for _, text in usable], mode)
+    for (index, _), answer in zip(usable, answers, strict=True):
+        if isinstance(answer, SkillgraphError):
+            results[index] = _item_error(index, answer)
+        elif isinstance(answer, Exception):
+            raise answer  # not the text's fault: the whole request fails, as one would
+        else:
+            results[index] = {"index": index, "skills": [m.to_dict() for m in answer]}
+    model = extractor.model(mode)
+    return jsonify(
+        esco_version=graph.taxonomy.release.version,
+        encoder=graph.encoder.name,
+        model=model.name,
+        model_fingerprint=model.fingerprint,
+        results=results,
+        errors=sum("error" in r for r in results if r is not None),
+    )
+
+
+def _item_error(index: int, exc: Exception) -> dict[str, Any]:
+    status = 413 if isinstance(exc, TextTooLongError) else 422
+    return {"index": index, "error": {"status": status, "detail": f"texts[{index}]: {exc}"}}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 
-from flask import Flask, Response, json
+from flask import Flask, Response, g, has_request_context, json
 from werkzeug.exceptions import HTTPException
 
 from skillgraph.errors import InputError, TextTooLongError
@@ -16,17 +17,31 @@ PROBLEM_MIME = "application/problem+json"
 
 
 class ApiProblem(Exception):
-    """Raised by views to answer with a problem document."""
+    """Raised by views to answer with a problem document (and, e.g., ``Retry-After``)."""
 
-    def __init__(self, status: int, detail: str, title: str | None = None, **extra: object):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: object,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.title = title
+        self.headers = dict(headers or {})
         self.extra = extra
 
 
-def problem(status: int, detail: str, title: str | None = None, **extra: object) -> Response:
+def problem(
+    status: int,
+    detail: str,
+    title: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: object,
+) -> Response:
     body = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,
@@ -34,13 +49,18 @@ def problem(status: int, detail: str, title: str | None = None, **extra: object)
         "detail": detail,
         **extra,
     }
-    return Response(json.dumps(body), status=status, mimetype=PROBLEM_MIME)
+    request_id = g.get("request_id") if has_request_context() else None
+    if request_id:
+        body["request_id"] = request_id  # the id the logs know this request by
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIME)
+    response.headers.update(headers or {})
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem) -> Response:
-        return problem(exc.status, exc.detail, exc.title, **exc.extra)
+        return problem(exc.status, exc.detail, exc.title, exc.headers, **exc.extra)
 
     @app.errorhandler(TextTooLongError)
     def _too_long(exc: TextTooLongError) -> Response:

@@ -3,18 +3,16 @@ POST /v1/procedure/induce (many step sequences: one graph)."""
 
 from __future__ import annotations
 
-import threading
 from importlib.metadata import version
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from services.api.problems import ApiProblem
 from services.api.requests import json_body
-from services.api.state import current_graph
+from services.api.state import current_graph, current_state
 from skillgraph import InputError
 from skillgraph.procedure import (
-    ProcedureExtractor,
     check_sequence,
     graph_to_dict,
     induce_graph,
@@ -23,19 +21,7 @@ from skillgraph.procedure.step_skills import StepSkillLinker
 
 blueprint = Blueprint("procedure", __name__)
 
-EXTENSION = "skillgraph.procedure"
 MAX_SEQUENCES = 10_000
-_lock = threading.Lock()
-
-
-def _extractor() -> ProcedureExtractor:
-    """The app's procedure extractor, built on first use (it derives a verb lexicon)."""
-    with _lock:
-        extractor = current_app.extensions.get(EXTENSION)
-        if extractor is None:
-            extractor = ProcedureExtractor.from_graph(current_graph())
-            current_app.extensions[EXTENSION] = extractor
-        return extractor
 
 
 @blueprint.post("/v1/procedure")
@@ -44,7 +30,7 @@ def procedure():
     graph = current_graph()
     text = graph.extractor.check_text(body["text"])
     key = _key(body, default="ad")
-    found = _extractor().extract(text)
+    found = current_state().procedures.extract(text)
     if not found.steps:
         raise ApiProblem(422, "no duty steps found in the text")
     sequence = check_sequence(

@@ -14,7 +14,10 @@ def json_body(allowed: set[str], required: set[str]) -> dict[str, Any]:
     """The request's JSON object, with unknown and missing fields rejected."""
     if not request.is_json:
         raise ApiProblem(415, "send the request body as JSON (Content-Type: application/json)")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the JSON decoder's stack: thousands of nested arrays or objects
+        raise ApiProblem(400, "the request body is nested too deeply to read") from None
     if body is None:
         raise ApiProblem(400, "the request body is not valid JSON")
     if not isinstance(body, Mapping):

@@ -8,17 +8,15 @@ results, CONSTRUCT and DESCRIBE N-Triples. Each query runs in a child process th
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, json, request
+from flask import Blueprint, Response, json, request
 
 from services.api.problems import ApiProblem
 from services.api.requests import json_body
-from services.api.state import current_graph
-from services.rdf import QueryError, StoreError, StoreUnavailableError, embedded_store_path
-from services.rdf.timed_query import TimedQueries
+from services.api.state import current_state
+from services.rdf import QueryError, StoreError, StoreUnavailableError
 
 blueprint = Blueprint("sparql", __name__)
 
-EXTENSION = "skillgraph.sparql"
 _QUERY_STATUS = {"invalid": 400, "update": 403, "too_large": 422, "timeout": 503}
 _READ_ONLY = "updates are not allowed: /v1/sparql is read-only"
 
@@ -27,7 +25,7 @@ _READ_ONLY = "updates are not allowed: /v1/sparql is read-only"
 def sparql() -> Response:
     text = _query_text()
     try:
-        result = _queries().run(text)
+        result = current_state().queries.run(text)
     except QueryError as exc:
         raise ApiProblem(_QUERY_STATUS.get(exc.reason, 400), str(exc), reason=exc.reason) from None
     except StoreUnavailableError as exc:
@@ -38,21 +36,6 @@ def sparql() -> Response:
         return Response(result.graph, mimetype="application/n-triples")
     body = json.dumps(result.json, ensure_ascii=False)
     return Response(body, mimetype="application/sparql-results+json")
-
-
-def _queries() -> TimedQueries:
-    """The app's query runner, made on first use (the store itself is opened per query)."""
-    runner = current_app.extensions.get(EXTENSION)
-    if runner is None:
-        settings = current_graph().settings
-        runner = TimedQueries(
-            embedded_store_path(settings.data_dir, settings.store.url),
-            timeout=settings.store.query_timeout,
-            max_rows=settings.store.max_query_results,
-            lock_wait=settings.store.lock_wait,
-        )
-        current_app.extensions[EXTENSION] = runner
-    return runner
 
 
 def _query_text() -> str:

@@ -1,21 +1,43 @@
-"""The shared state of one app, built by the factory: the SkillGraph runtime and the worker that
-extracts concurrent requests together."""
+"""The shared state of one app, built once by the factory: the SkillGraph runtime, the worker
+that extracts concurrent requests together, the procedure extractor and the SPARQL runner."""
 
 from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
 
 from flask import current_app
 
 from services.api.batching import MicroBatcher
+from services.rdf.timed_query import TimedQueries
 from skillgraph import SkillGraph
+from skillgraph.procedure import ProcedureExtractor
 
 EXTENSION = "skillgraph"
-BATCHER = "skillgraph.batcher"
 SPAN_TAGGING = "spans"  # the batcher's task for POST /v1/spans; every other is a Mode
 
 
-def current_graph() -> SkillGraph:
+@dataclass(frozen=True)
+class ServiceState:
+    graph: SkillGraph
+    batcher: MicroBatcher
+    procedures: ProcedureExtractor
+    queries: TimedQueries
+    draining: threading.Event = field(default_factory=threading.Event)  # set on shutdown
+
+    @property
+    def ready(self) -> bool:
+        """Models and index loaded, the extraction worker alive, not shutting down."""
+        return self.batcher.alive and not self.draining.is_set()
+
+
+def current_state() -> ServiceState:
     return current_app.extensions[EXTENSION]
 
 
+def current_graph() -> SkillGraph:
+    return current_state().graph
+
+
 def current_batcher() -> MicroBatcher:
-    return current_app.extensions[BATCHER]
+    return current_state().batcher

@@ -127,6 +127,17 @@ def test_occupation_lookup(api_url, http):
         ("post", "/v1/spans", {"json": {"text": "python", "top_k": 3}}, 422, "unknown field"),
         ("post", "/v1/spans", {"json": {"text": ""}}, 422, "text is empty"),
         ("post", "/v1/spans", {"json": {"text": "a " * 60_000}}, 413, "text too long"),
+        (
+            "post",
+            "/v1/extract",
+            {"data": "[" * 5_000 + "]" * 5_000, "headers": {"Content-Type": "application/json"}},
+            400,
+            "nested too deeply",
+        ),
+        ("post", "/v1/extract/batch", {"json": {"texts": []}}, 422, "non-empty list"),
+        ("post", "/v1/extract/batch", {"json": {"texts": "python"}}, 422, "list of strings"),
+        ("post", "/v1/extract/batch", {"json": {"texts": ["x"] * 101}}, 413, "limit 100"),
+        ("post", "/v1/extract/batch", {"json": {"texts": ["x"], "top_k": 0}}, 422, "top_k"),
     ],
 )
 def test_errors_are_problem_details(api_url, http, method, path, kwargs, status, detail):
@@ -137,3 +148,20 @@ def test_errors_are_problem_details(api_url, http, method, path, kwargs, status,
     assert body["status"] == status
     assert detail in body["detail"]
     assert "Traceback" not in response.text
+    assert body["request_id"] == response.headers["X-Request-Id"]  # what the logs call it
+
+
+def test_batch_answers_each_text_as_the_single_endpoint_does(api_url, http):
+    texts = ["You know Python and SQL.", "", 7, "a " * 60_000, "Manage a team of nurses."]
+    response = http.post(f"{api_url}/v1/extract/batch", json={"texts": texts, "top_k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4]
+    assert body["errors"] == 3
+    statuses = [r.get("error", {}).get("status") for r in body["results"]]
+    assert statuses == [None, 422, 422, 413, None]
+    assert "texts[2]: must be a string" in body["results"][2]["error"]["detail"]
+    for index in (0, 4):
+        single = http.post(f"{api_url}/v1/extract", json={"text": texts[index], "top_k": 3})
+        assert body["results"][index]["skills"] == single.json()["skills"]
+    assert body["model"] == single.json()["model"]
