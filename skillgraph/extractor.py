@@ -80,6 +80,12 @@ class SkillExtractor:
             raise InputError("text is empty")
         if len(text) > self.settings.max_text_chars:
             raise TextTooLongError(len(text), self.settings.max_text_chars)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # JSON's "\ud800" decodes to one; spaCy cannot take it
+            raise InputError(
+                f"text is not valid Unicode: an unpaired surrogate at character {exc.start}"
+            ) from None
         return text
 
     def extract(self, text: str, mode: Mode | None = None) -> list[SkillMatch]:

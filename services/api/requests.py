@@ -22,6 +22,10 @@ def json_body(allowed: set[str], required: set[str]) -> dict[str, Any]:
         raise ApiProblem(400, "the request body is not valid JSON")
     if not isinstance(body, Mapping):
         raise ApiProblem(422, "the request body must be a JSON object")
+    if _has_unpaired_surrogate(body):
+        raise ApiProblem(
+            422, "the request body holds an unpaired surrogate (such as \\ud800): not Unicode text"
+        )
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise ApiProblem(
@@ -62,3 +66,21 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ApiProblem(400, f"query parameter {name} must be between {low} and {high}")
     return value
+
+
+def _has_unpaired_surrogate(value: Any) -> bool:
+    """Whether a string anywhere in a decoded JSON value (keys too) is not valid Unicode."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False

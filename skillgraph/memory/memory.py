@@ -61,6 +61,9 @@ def seed_path(name: str) -> Path:
     return path
 
 
+_MAX_ID = 2**63 - 1  # SQLite's largest integer: no id beyond it exists
+
+
 class ExampleMemory:
     """Add, list and remove examples; search the current ones by vector."""
 
@@ -120,7 +123,7 @@ class ExampleMemory:
         return self.store.add(checked, vectors, self.encoder_key)
 
     def get(self, example_id: int) -> StoredExample:
-        found = self.store.get(example_id)
+        found = self.store.get(example_id) if 0 < example_id <= _MAX_ID else None
         if found is None:
             raise ExampleNotFoundError(example_id)
         return found
@@ -129,7 +132,7 @@ class ExampleMemory:
         return self.store.examples(limit, offset)
 
     def remove(self, example_id: int) -> None:
-        if not self.store.remove(example_id):
+        if not 0 < example_id <= _MAX_ID or not self.store.remove(example_id):
             raise ExampleNotFoundError(example_id)
 
     def add_seed(self, name: str) -> int:

@@ -107,6 +107,7 @@ def test_extract_many_equals_one_by_one(extractor):
         ("", InputError, "text is empty"),
         ("  \n\t ", InputError, "text is empty"),
         (None, InputError, "must be a string"),
+        ("You know \ud800 Python.", InputError, "unpaired surrogate at character 9"),
     ],
 )
 def test_unusable_texts_are_rejected(extractor, text, error, message):
