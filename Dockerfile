@@ -1,4 +1,6 @@
 # SkillGraph API image: CPU only, everything baked in, no download at run time.
+#   docker build -t skillgraph . && docker run -p 8000:8000 -e SKILLGRAPH_API__KEYS=... skillgraph
+# It binds 0.0.0.0 inside the container: set API keys (api.keys) before exposing it.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,8 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 10001 skillgraph
 
-# The CPU wheel of torch comes from PyTorch's own index: PyPI's default build is the CUDA one.
-RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+# The runtime is ONNX only: no torch (that is the train extra), everything from PyPI.
 COPY pyproject.toml README.md ./
 COPY ontology ontology
 COPY skillgraph skillgraph
@@ -25,5 +26,6 @@ RUN mkdir -p "$SKILLGRAPH_DATA_DIR" && skillgraph setup && chown -R skillgraph "
 
 USER skillgraph
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')"
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/ready')"
+STOPSIGNAL SIGTERM
 CMD ["skillgraph", "serve"]

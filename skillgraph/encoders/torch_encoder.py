@@ -30,8 +30,13 @@ class TorchEncoder(Encoder):
     def load(
         cls, model_dir: Path, name: str, batch_size: int = 64, threads: int = 0
     ) -> TorchEncoder:
-        import torch
-        from sentence_transformers import SentenceTransformer
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ModuleNotFoundError as exc:
+            raise EncoderError(
+                f'encoder.backend = "torch" needs {exc.name}: pip install "skillgraph[train]"'
+            ) from None
 
         weights = next((model_dir / f for f in WEIGHT_FILES if (model_dir / f).is_file()), None)
         if weights is None:

@@ -110,3 +110,27 @@ def test_the_accurate_profile_seeds_its_own_memory(cli, model_data_dir, tmp_path
     finally:
         for path in memory.parent.glob(f"{name}.sqlite3*"):
             path.unlink()
+
+
+def test_without_the_train_extra_training_says_what_to_install(cli, tmp_path, monkeypatch):
+    """The runtime needs no torch; the commands that do name the extra instead of a traceback."""
+    import sys
+
+    config = tmp_path / "train.toml"
+    config.write_text("")
+    monkeypatch.setitem(sys.modules, "torch", None)  # as on a machine without the extra
+    for module in [m for m in sys.modules if m.startswith("training.") or "torch_encoder" in m]:
+        monkeypatch.delitem(sys.modules, module)
+    result = cli("train", str(config))
+    assert result.exit_code == 1
+    assert 'needs torch, from the train extra: pip install "skillgraph[train]"' in result.stderr
+    torch_backend = cli(
+        "--set",
+        "encoder.backend=torch",
+        "--set",
+        f"encoder.model={BASE_MODEL}",
+        "eval",
+        str(FIXTURES / "bench" / "small_benchmark.jsonl"),
+    )
+    assert torch_backend.exit_code == 1
+    assert "skillgraph[train]" in torch_backend.stderr and "Traceback" not in torch_backend.stderr
