@@ -89,8 +89,8 @@ def install(app: Flask, keys: KeyRing) -> None:
 
     @app.before_request
     def _check_key() -> None:
-        if request.method == "OPTIONS" or request.endpoint in OPEN_ENDPOINTS:
-            return  # CORS preflights carry no credentials; liveness stays open
+        if is_open_request():
+            return
         view = app.view_functions.get(request.endpoint or "")
         if view is None:
             return  # 404 and 405 say so, whoever asks
@@ -106,6 +106,12 @@ def install(app: Flask, keys: KeyRing) -> None:
         g.key_id = key_id(key)
         if needs is Scope.WRITE and scope is not Scope.WRITE:
             raise ApiProblem(403, "this API key may only read; changing examples needs a write key")
+
+
+def is_open_request() -> bool:
+    """Whether this request needs no key and counts against no limit: a CORS preflight (it
+    carries no credentials) or liveness and readiness."""
+    return request.method == "OPTIONS" or request.endpoint in OPEN_ENDPOINTS
 
 
 def presented_key() -> str | None:

@@ -20,6 +20,6 @@ def ready():
     state = current_state()
     if state.draining.is_set():
         return jsonify(status="draining"), 503
-    if not state.ready:
+    if not state.batcher.alive:
         return jsonify(status="not ready", detail="the extraction worker is not running"), 503
     return jsonify(status="ready", index_rows=len(state.graph.index))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask import Flask, g, request
 
-from services.api.access import OPEN_ENDPOINTS
+from services.api.access import is_open_request
 from services.api.problems import ApiProblem
 
 _SWEEP_EVERY = 1024  # checks between sweeps of idle buckets
@@ -75,7 +75,7 @@ def install(app: Flask, limiter: RateLimiter | None) -> None:
 
     @app.before_request
     def _limit() -> None:
-        if request.method == "OPTIONS" or request.endpoint in OPEN_ENDPOINTS:
+        if is_open_request():
             return
         client = g.get("key_id") or f"addr-{request.remote_addr}"
         wait = limiter.allow(client)

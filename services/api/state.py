@@ -25,11 +25,6 @@ class ServiceState:
     queries: TimedQueries
     draining: threading.Event = field(default_factory=threading.Event)  # set on shutdown
 
-    @property
-    def ready(self) -> bool:
-        """Models and index loaded, the extraction worker alive, not shutting down."""
-        return self.batcher.alive and not self.draining.is_set()
-
 
 def current_state() -> ServiceState:
     return current_app.extensions[EXTENSION]

@@ -21,7 +21,7 @@ from typing import Any, Protocol, Self
 from services.batch.checkpoint import RunCheckpoint, RunPosition
 from services.batch.error_log import ErrorLog
 from services.batch.exceptions import BatchResumeError
-from services.batch.parallel import map_batches, threads_per_worker
+from services.batch.parallel import default_workers, map_batches, threads_per_worker
 from services.batch.records import InputRow, RowError
 from services.batch.runner import batches
 from services.batch.sinks import STDOUT
@@ -42,13 +42,21 @@ class WorkerJob(Protocol):
     def for_worker(self, threads: int) -> Self: ...
 
 
+def for_workers(job: WorkerJob, workers: int) -> Callable[[], WorkerJob]:
+    """What a pool of ``workers`` processes runs: ``job`` on ``cores / workers`` model threads
+    (made only if a pool starts)."""
+    return lambda: job.for_worker(threads_per_worker(workers))
+
+
 def stream_results(
-    records: Iterable[Any], job: WorkerJob, batch_size: int, workers: int
+    records: Iterable[Any], job: WorkerJob, batch_size: int, workers: int | None
 ) -> Iterator[Any]:
-    """``job``'s result for each record, in input order, from ``workers`` processes (each on
-    ``cores / workers`` model threads) or this one."""
-    pooled = lambda: job.for_worker(threads_per_worker(workers))  # noqa: E731 - a deferred call
-    for results in map_batches(job, batches(records, batch_size), workers, pooled):
+    """``job``'s result for each record, in input order, from ``workers`` processes (None: one
+    per core) or this one."""
+    workers = workers or default_workers()
+    for results in map_batches(
+        job, batches(records, batch_size), workers, for_workers(job, workers)
+    ):
         yield from results
 
 

@@ -24,9 +24,9 @@ from services.batch import (
 )
 from services.batch.exceptions import BatchResumeError
 from services.batch.jobs import with_threads
-from services.batch.parallel import default_workers, threads_per_worker
+from services.batch.parallel import default_workers
 from services.batch.readers import PARSERS
-from services.batch.run import DEFAULT_BATCH_SIZE, RunPlan, run_batches
+from services.batch.run import DEFAULT_BATCH_SIZE, RunPlan, for_workers, run_batches
 from services.cli.context import progress_bar
 from skillgraph import Settings
 
@@ -152,7 +152,7 @@ def run_command(
             job,
             open_writer,
             plan,
-            worker_job=lambda: job.for_worker(threads_per_worker(workers)),
+            worker_job=for_workers(job, workers),
             progress=bar.update,
         )
     rows, rejected = position.records, position.rejected

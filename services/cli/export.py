@@ -16,7 +16,6 @@ from pyoxigraph import NamedNode
 from ontology import esco_triples
 from services.batch import ErrorLog, RowError, errors_path_for, read_records
 from services.batch.jobs import ExtractJob, adopt_graph
-from services.batch.parallel import default_workers
 from services.batch.run import DEFAULT_BATCH_SIZE, stream_results
 from services.cli.batch_run import workers_option
 from services.cli.context import CliContext, progress_bar
@@ -121,8 +120,7 @@ def _extracted(
     )
     adopt_graph(context.settings, context.graph)
     job = ExtractJob(context.settings, options.top_k, options.min_score)
-    workers = options.workers or default_workers()
-    for result in stream_results(records, job, DEFAULT_BATCH_SIZE, workers):
+    for result in stream_results(records, job, DEFAULT_BATCH_SIZE, options.workers):
         if isinstance(result, RowError):
             yield result
         else:

@@ -29,7 +29,6 @@ from services.batch import (
 )
 from services.batch.jobs import StepsJob, adopt_graph
 from services.batch.jsonl_input import json_objects
-from services.batch.parallel import default_workers
 from services.batch.run import stream_results
 from services.batch.sources import open_source
 from services.cli.batch_run import workers_option
@@ -104,9 +103,7 @@ def extract_procedures(
         _text_output(steps_path) as steps_out,
         progress_bar("extracting steps", unit="ads") as bar,
     ):  # fmt: skip
-        for row, group, found in stream_results(
-            records, job, batch_size, workers or default_workers()
-        ):
+        for row, group, found in stream_results(records, job, batch_size, workers):
             rows += 1
             bar.update(1)
             if isinstance(found, RowError):
