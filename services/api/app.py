@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask
+from flask_openapi3 import OpenAPI
 
 from services.api import (
     access,
@@ -21,6 +22,7 @@ from services.api import (
 )
 from services.api.access import KeyRing
 from services.api.batching import MicroBatcher, Process
+from services.api.openapi import install_body_checks, openapi_app
 from services.api.problems import register_error_handlers
 from services.api.rate_limit import RateLimiter
 from services.api.state import EXTENSION, SPAN_TAGGING, ServiceState
@@ -32,7 +34,7 @@ from skillgraph.procedure import ProcedureExtractor
 log = logging.getLogger(__name__)
 
 
-def create_app(config: Settings | None = None, graph: SkillGraph | None = None) -> Flask:
+def create_app(config: Settings | None = None, graph: SkillGraph | None = None) -> OpenAPI:
     """Build the app for ``config`` (default: the loaded settings).
 
     ``graph`` lets a caller that already holds a loaded runtime (tests, a CLI that loaded one)
@@ -42,7 +44,7 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     settings = config or load_settings()
     api = settings.api
     keys = KeyRing.from_settings(api)  # a bad keys file fails here, before the models load
-    app = Flask("skillgraph")
+    app = openapi_app("skillgraph")
     app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
     app.json.sort_keys = False
     graph = graph or SkillGraph.load(settings)
@@ -67,8 +69,8 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
         app, RateLimiter(api.rate_limit, api.rate_burst) if api.rate_limit > 0 else None
     )
     cors.install(app, api.cors_origins)
-    for module in (examples, extract, health, procedure, spans, sparql, taxonomy):
-        app.register_blueprint(module.blueprint)
+    install_body_checks(app)
+    _register_routes(app)
     register_error_handlers(app)
     if not keys.enabled and not _loopback(api.host):
         log.warning(
@@ -77,6 +79,18 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
             api.host,
         )
     return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of the app, without loading a model (``skillgraph openapi``)."""
+    app = openapi_app("skillgraph")
+    _register_routes(app)
+    return app.api_doc
+
+
+def _register_routes(app: OpenAPI) -> None:
+    for module in (examples, extract, health, procedure, spans, sparql, taxonomy):
+        app.register_api(module.blueprint)
 
 
 def _loopback(host: str) -> bool:

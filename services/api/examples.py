@@ -8,14 +8,22 @@ reads or removes one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
 
 from services.api.access import writes
+from services.api.openapi import operation
 from services.api.problems import ApiProblem
-from services.api.requests import json_body, query_int
+from services.api.schemas import (
+    AddedAnswer,
+    AddedExample,
+    Example,
+    ExampleFields,
+    ExampleList,
+    ExampleListQuery,
+    ExamplePath,
+    ExamplesRequest,
+)
 from services.api.state import current_graph
 from skillgraph.memory import (
     ExampleBatchError,
@@ -25,68 +33,76 @@ from skillgraph.memory import (
     UnknownSkillError,
 )
 
-blueprint = Blueprint("examples", __name__)
-
-_EXAMPLE_FIELDS = {"text", "skills", "negatives", "source"}
-_MAX_LIST = 1_000
+blueprint = APIBlueprint("examples", __name__, abp_tags=[Tag(name="example memory")])
 
 
-@blueprint.post("/v1/examples")
+@blueprint.post(
+    "/v1/examples",
+    **operation(
+        "Teach one example (200 when its text was stored: merged), or a batch (all or nothing)",
+        AddedAnswer,
+        (400, 403, 409, 413, 415, 422),
+        ok_status=201,
+        also={200: AddedExample},
+    ),
+)
 @writes
-def add_examples():
-    body = json_body(allowed=_EXAMPLE_FIELDS | {"examples"}, required=set())
+def add_examples(body: ExamplesRequest):
     memory = _memory()
-    if "examples" in body:
-        if set(body) != {"examples"}:
+    if body.examples is not None:
+        if body.model_fields_set - {"examples"}:
             raise ApiProblem(422, 'send either one example or {"examples": [...]}, not both')
-        items = body["examples"]
-        if not isinstance(items, list) or not items:
-            raise ApiProblem(422, "examples must be a non-empty list of example objects")
         limit = current_graph().settings.memory.max_batch
-        if len(items) > limit:
-            raise ApiProblem(413, f"too many examples: {len(items)} (limit {limit})", limit=limit)
-        examples = [_example(item, f"examples[{i}]") for i, item in enumerate(items)]
+        if len(body.examples) > limit:
+            raise ApiProblem(
+                413, f"too many examples: {len(body.examples)} (limit {limit})", limit=limit
+            )
         try:
-            added = memory.add(examples)
+            added = memory.add([_example(item) for item in body.examples])
         except ExampleBatchError as exc:
             problems = [{"index": index, "detail": reason} for index, reason in exc.problems]
             raise ApiProblem(422, str(exc), errors=problems) from None
         return jsonify(examples=[a.to_dict() for a in added]), 201
-    if "text" not in body:
-        raise ApiProblem(422, "missing field(s) text")
+    if body.text is None:
+        raise ApiProblem(422, "text: missing field")
     try:
-        (added,) = memory.add([_example(body, "the example")])
+        (added,) = memory.add([_example(body)])
     except UnknownSkillError as exc:
         raise ApiProblem(422, str(exc), unknown=list(exc.references)) from None
     return jsonify(added.to_dict()), 200 if added.merged else 201
 
 
-@blueprint.get("/v1/examples")
-def list_examples():
+@blueprint.get(
+    "/v1/examples", **operation("The stored examples, newest first", ExampleList, (400, 409, 422))
+)
+def list_examples(query: ExampleListQuery):
     memory = _memory()
-    limit = query_int("limit", 100, 1, _MAX_LIST)
-    offset = query_int("offset", 0, 0, 2**62)
     return jsonify(
         total=len(memory),
-        limit=limit,
-        offset=offset,
-        examples=[e.to_dict() for e in memory.examples(limit, offset)],
+        limit=query.limit,
+        offset=query.offset,
+        examples=[e.to_dict() for e in memory.examples(query.limit, query.offset)],
     )
 
 
-@blueprint.get("/v1/examples/<int:example_id>")
-def get_example(example_id: int):
+@blueprint.get(
+    "/v1/examples/<int:example_id>", **operation("One stored example", Example, (404, 409, 422))
+)
+def get_example(path: ExamplePath):
     try:
-        return jsonify(_memory().get(example_id).to_dict())
+        return jsonify(_memory().get(path.example_id).to_dict())
     except ExampleNotFoundError as exc:
         raise ApiProblem(404, str(exc)) from None
 
 
-@blueprint.delete("/v1/examples/<int:example_id>")
+@blueprint.delete(
+    "/v1/examples/<int:example_id>",
+    **operation("Forget a stored example", None, (403, 404, 409, 422), ok_status=204),
+)
 @writes
-def delete_example(example_id: int):
+def delete_example(path: ExamplePath):
     try:
-        _memory().remove(example_id)
+        _memory().remove(path.example_id)
     except ExampleNotFoundError as exc:
         raise ApiProblem(404, str(exc)) from None
     return Response(status=204)
@@ -99,30 +115,8 @@ def _memory() -> ExampleMemory:
     return memory
 
 
-def _example(item: object, name: str) -> LabelledExample:
-    """Field types only; what the values mean is checked when the example is added."""
-    if not isinstance(item, Mapping):
-        raise ApiProblem(422, f"{name} must be a JSON object")
-    unknown = sorted(set(item) - _EXAMPLE_FIELDS)
-    if unknown:
-        raise ApiProblem(
-            422,
-            f"{name}: unknown field(s) {', '.join(unknown)}; "
-            f"allowed: {', '.join(sorted(_EXAMPLE_FIELDS))}",
-        )
-    text = item.get("text")
-    if not isinstance(text, str):
-        raise ApiProblem(422, f"{name}: text must be a string")
-    source = item.get("source", "api")
-    if not isinstance(source, str):
-        raise ApiProblem(422, f"{name}: source must be a string")
+def _example(item: ExampleFields | ExamplesRequest) -> LabelledExample:
+    """What the values mean (known URIs, a text) is checked when the example is added."""
     return LabelledExample(
-        text, _uris(item, "skills", name), _uris(item, "negatives", name), source or "api"
+        item.text or "", tuple(item.skills), tuple(item.negatives), item.source or "api"
     )
-
-
-def _uris(item: Mapping[str, Any], field: str, name: str) -> tuple[str, ...]:
-    values = item.get(field, [])
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ApiProblem(422, f"{name}: {field} must be a list of ESCO skill URIs")
-    return tuple(values)

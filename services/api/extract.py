@@ -6,23 +6,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
 
+from services.api.openapi import operation
 from services.api.problems import ApiProblem
-from services.api.requests import json_body, optional_int, optional_number
+from services.api.schemas import (
+    ExtractBatchRequest,
+    ExtractBatchResponse,
+    ExtractRequest,
+    ExtractResponse,
+)
 from services.api.state import current_batcher, current_graph
 from skillgraph import InputError, SkillgraphError
 from skillgraph.errors import TextTooLongError
 
-blueprint = Blueprint("extract", __name__)
+blueprint = APIBlueprint("extract", __name__, abp_tags=[Tag(name="extraction")])
 
 
-@blueprint.post("/v1/extract")
-def extract():
-    body = json_body(allowed={"text", "top_k", "min_score"}, required={"text"})
+@blueprint.post(
+    "/v1/extract", **operation("The ESCO skills of a text", ExtractResponse, (400, 413, 415, 422))
+)
+def extract(body: ExtractRequest):
     graph = current_graph()
-    text = graph.extractor.check_text(body["text"])
-    mode = graph.extractor.mode(optional_int(body, "top_k"), optional_number(body, "min_score"))
+    text = graph.extractor.check_text(body.text)
+    mode = graph.extractor.mode(body.top_k, body.min_score)
     matches = current_batcher().submit(text, mode)
     model = graph.extractor.model(mode)
     return jsonify(
@@ -34,24 +42,26 @@ def extract():
     )
 
 
-@blueprint.post("/v1/extract/batch")
-def extract_batch():
-    body = json_body(allowed={"texts", "top_k", "min_score"}, required={"texts"})
+@blueprint.post(
+    "/v1/extract/batch",
+    **operation(
+        "The ESCO skills of many texts, each answered or refused on its own",
+        ExtractBatchResponse,
+        (400, 413, 415, 422),
+    ),
+)
+def extract_batch(body: ExtractBatchRequest):
     graph = current_graph()
-    texts = body["texts"]
-    if not isinstance(texts, list) or not texts:
-        raise ApiProblem(422, "texts must be a non-empty list of strings")
+    texts = body.texts
     limit = graph.settings.api.max_batch_items
     if len(texts) > limit:
         raise ApiProblem(413, f"too many texts: {len(texts)} (limit {limit})", limit=limit)
     extractor = graph.extractor
-    mode = extractor.mode(optional_int(body, "top_k"), optional_number(body, "min_score"))
+    mode = extractor.mode(body.top_k, body.min_score)
     results: list[dict[str, Any] | None] = [None] * len(texts)
     usable: list[tuple[int, str]] = []
     for index, text in enumerate(texts):
         try:
-            if not isinstance(text, str):
-                raise InputError(f"must be a string, got {type(text).__name__}")
             usable.append((index, extractor.check_text(text)))
         except InputError as exc:
             results[index] = _item_error(index, exc)

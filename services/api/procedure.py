@@ -6,10 +6,12 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
 
+from services.api.openapi import operation
 from services.api.problems import ApiProblem
-from services.api.requests import json_body
+from services.api.schemas import InduceRequest, InduceResponse, ProcedureRequest, ProcedureResponse
 from services.api.state import current_graph, current_state
 from skillgraph import InputError
 from skillgraph.procedure import (
@@ -19,17 +21,23 @@ from skillgraph.procedure import (
 )
 from skillgraph.procedure.step_skills import StepSkillLinker
 
-blueprint = Blueprint("procedure", __name__)
+blueprint = APIBlueprint("procedure", __name__, abp_tags=[Tag(name="procedure graphs")])
 
 MAX_SEQUENCES = 10_000
 
 
-@blueprint.post("/v1/procedure")
-def procedure():
-    body = json_body(allowed={"text", "key"}, required={"text"})
+@blueprint.post(
+    "/v1/procedure",
+    **operation(
+        "The work steps of one ad, their skills and its graph",
+        ProcedureResponse,
+        (400, 413, 415, 422),
+    ),
+)
+def procedure(body: ProcedureRequest):
     graph = current_graph()
-    text = graph.extractor.check_text(body["text"])
-    key = _key(body, default="ad")
+    text = graph.extractor.check_text(body.text)
+    key = _key(body.key)
     found = current_state().procedures.extract(text)
     if not found.steps:
         raise ApiProblem(422, "no duty steps found in the text")
@@ -56,17 +64,14 @@ def procedure():
     )
 
 
-@blueprint.post("/v1/procedure/induce")
-def induce():
-    body = json_body(allowed={"sequences", "key", "skills"}, required={"sequences"})
-    sequences = body["sequences"]
-    if not isinstance(sequences, list):
-        raise ApiProblem(422, "sequences must be a list of step lists")
+@blueprint.post(
+    "/v1/procedure/induce",
+    **operation("One graph from many step sequences", InduceResponse, (400, 413, 415, 422)),
+)
+def induce(body: InduceRequest):
+    sequences = body.sequences
     if len(sequences) > MAX_SEQUENCES:
         raise ApiProblem(413, f"too many sequences: {len(sequences)} (limit {MAX_SEQUENCES})")
-    link = body.get("skills", True)
-    if not isinstance(link, bool):
-        raise ApiProblem(422, f"skills must be true or false, got {link!r}")
     graph = current_graph()
     settings = graph.settings.procedure
     usable: list[list[str]] = []
@@ -78,10 +83,10 @@ def induce():
             rejected.append({"index": index, "reason": str(exc)})
     if not usable:
         raise ApiProblem(422, "no usable sequence", rejected=rejected)
-    linker = StepSkillLinker(graph.extractor, settings.skills_per_step) if link else None
+    linker = StepSkillLinker(graph.extractor, settings.skills_per_step) if body.skills else None
     induced = induce_graph(
         usable,
-        _key(body, default="sequences"),
+        _key(body.key),
         graph.encoder,
         settings,
         linker,
@@ -95,8 +100,7 @@ def _provenance(endpoint: str) -> dict[str, str]:
     return {"generator": f"skillgraph {version('skillgraph')}", "endpoint": f"POST {endpoint}"}
 
 
-def _key(body: dict[str, Any], default: str) -> str:
-    key = body.get("key", default)
-    if not isinstance(key, str) or not key.strip():
-        raise ApiProblem(422, f"key must be a non-empty string, got {key!r}")
+def _key(key: str) -> str:
+    if not key.strip():
+        raise ApiProblem(422, f"key: must not be blank, got {key!r}")
     return key.strip()

@@ -8,20 +8,55 @@ results, CONSTRUCT and DESCRIBE N-Triples. Each query runs in a child process th
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, json, request
+from flask import Response, json, request
+from flask_openapi3 import APIBlueprint, Tag
 
+from services.api.openapi import operation
 from services.api.problems import ApiProblem
-from services.api.requests import json_body
+from services.api.requests import read_json_object
+from services.api.schemas import SparqlJson
 from services.api.state import current_state
 from services.rdf import QueryError, StoreError, StoreUnavailableError
 
-blueprint = Blueprint("sparql", __name__)
+blueprint = APIBlueprint("sparql", __name__, abp_tags=[Tag(name="knowledge graph")])
 
 _QUERY_STATUS = {"invalid": 400, "update": 403, "too_large": 422, "timeout": 503}
 _READ_ONLY = "updates are not allowed: /v1/sparql is read-only"
 
 
-@blueprint.post("/v1/sparql")
+# The body is read by hand: the SPARQL protocol's two media types beside JSON.
+_QUERY_BODY = {
+    "required": True,
+    "content": {
+        "application/sparql-query": {"schema": {"type": "string"}},
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {"query": {"type": "string"}},
+                "required": ["query"],
+            }
+        },
+        "application/json": {"schema": SparqlJson.model_json_schema()},
+    },
+}
+_RESULTS = {
+    "description": "SELECT and ASK: SPARQL JSON results; CONSTRUCT and DESCRIBE: N-Triples",
+    "content": {
+        "application/sparql-results+json": {"schema": {"type": "object"}},
+        "application/n-triples": {"schema": {"type": "string"}},
+    },
+}
+
+
+@blueprint.post(
+    "/v1/sparql",
+    **operation(
+        "A read-only SPARQL query on the embedded store",
+        _RESULTS,
+        (400, 403, 415, 422, 503),
+        openapi_extensions={"requestBody": _QUERY_BODY},
+    ),
+)
 def sparql() -> Response:
     text = _query_text()
     try:
@@ -49,10 +84,7 @@ def _query_text() -> str:
             raise ApiProblem(403, _READ_ONLY, reason="update")
         text = request.form.get("query", "")
     elif request.is_json:
-        value = json_body(allowed={"query"}, required={"query"})["query"]
-        if not isinstance(value, str):
-            raise ApiProblem(422, "query must be a string")
-        text = value
+        text = SparqlJson.model_validate(read_json_object()).query
     else:
         raise ApiProblem(
             415,

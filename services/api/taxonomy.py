@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
 
 from ontology import EscoTaxonomy, Occupation, Skill, UnknownConceptError
+from services.api.openapi import operation
 from services.api.problems import ApiProblem
-from services.api.requests import query_int
+from services.api.requests import check_limit
+from services.api.schemas import (
+    ConceptPath,
+    OccupationDocument,
+    SkillDocument,
+    SkillSearchQuery,
+    SkillSearchResponse,
+)
 from services.api.state import current_graph
 
-blueprint = Blueprint("taxonomy", __name__)
+blueprint = APIBlueprint("taxonomy", __name__, abp_tags=[Tag(name="ESCO")])
 
 
 def _label_of(taxonomy: EscoTaxonomy, uri: str) -> str:
@@ -53,9 +62,10 @@ def occupation_document(taxonomy: EscoTaxonomy, occupation: Occupation) -> dict[
     }
 
 
-@blueprint.get("/v1/skills/<uuid>")
-def get_skill(uuid: str):
+@blueprint.get("/v1/skills/<uuid>", **operation("One ESCO skill", SkillDocument, (404, 422)))
+def get_skill(path: ConceptPath):
     taxonomy = current_graph().taxonomy
+    uuid = path.uuid
     try:
         skill = taxonomy.skill(uuid)
     except UnknownConceptError:
@@ -63,19 +73,22 @@ def get_skill(uuid: str):
     return jsonify(skill_document(taxonomy, skill))
 
 
-@blueprint.get("/v1/skills")
-def search_skills():
+@blueprint.get(
+    "/v1/skills",
+    **operation("ESCO skills whose labels match a text", SkillSearchResponse, (400, 422)),
+)
+def search_skills(query: SkillSearchQuery):
     graph = current_graph()
-    query = (request.args.get("q") or "").strip()
-    if not query:
+    limit = check_limit("limit", query.limit, graph.settings.api.max_search_results)
+    text = query.q.strip()
+    if not text:
         raise ApiProblem(400, "give a search text in the query parameter q (/v1/skills?q=python)")
-    limit = query_int("limit", 10, 1, graph.settings.api.max_search_results)
     try:
-        hits = graph.taxonomy.search_skills(query, limit=limit)
+        hits = graph.taxonomy.search_skills(text, limit=limit)
     except ValueError:  # only punctuation: nothing left to search for once normalised
-        raise ApiProblem(400, f"the search text {query!r} has no words to search for") from None
+        raise ApiProblem(400, f"the search text {text!r} has no words to search for") from None
     return jsonify(
-        query=query,
+        query=text,
         esco_version=graph.taxonomy.release.version,
         results=[
             {
@@ -90,9 +103,12 @@ def search_skills():
     )
 
 
-@blueprint.get("/v1/occupations/<uuid>")
-def get_occupation(uuid: str):
+@blueprint.get(
+    "/v1/occupations/<uuid>", **operation("One ESCO occupation", OccupationDocument, (404, 422))
+)
+def get_occupation(path: ConceptPath):
     taxonomy = current_graph().taxonomy
+    uuid = path.uuid
     try:
         occupation = taxonomy.occupation(uuid)
     except UnknownConceptError:

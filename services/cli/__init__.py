@@ -19,7 +19,7 @@ from services.cli.memory import memory_group
 from services.cli.procedure import procedure_group
 from services.cli.push import push_command
 from services.cli.query import query_command
-from services.cli.serve import serve_command
+from services.cli.serve import openapi_command, serve_command
 from services.cli.span_training import (
     calibrate_command,
     train_span_head_command,
@@ -125,6 +125,7 @@ for command in (
     index_group,
     interpolate_command,
     memory_group,
+    openapi_command,
     procedure_group,
     push_command,
     query_command,

@@ -6,6 +6,7 @@ server: no new connections, requests in flight answered (``services.api.server``
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 
@@ -47,6 +48,7 @@ def serve_command(context: CliContext, host, port) -> None:
             f"  curl -s -X POST {base}/v1/extract -H 'Content-Type: application/json' "
             f'-d \'{{"text": "You will build APIs in Python and PostgreSQL.", "top_k": 5}}\'\n'
             f"  curl -s '{base}/v1/skills?q=python'\n"
+            f"Open {base}/ in a browser; the API's documentation is at {base}/docs/swagger.\n"
             "Stop with Ctrl-C.",
         )
         sys.stdout.flush()
@@ -63,3 +65,19 @@ def serve_command(context: CliContext, host, port) -> None:
         )
     finally:
         state.batcher.close()
+
+
+@click.command("openapi")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout)."
+)
+def openapi_command(output) -> None:
+    """Print the REST API's OpenAPI 3.1 document (loads no model)."""
+    from ontology.files import atomic_write
+    from services.api import openapi_document
+
+    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        atomic_write(output, lambda path: path.write_text(text, encoding="utf-8"))
+    else:
+        click.echo(text, nl=False)

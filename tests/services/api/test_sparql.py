@@ -116,7 +116,7 @@ def test_ask_and_construct(sparql_url: str) -> None:
         ),
         ({"json": {"query": "SELECT ?x WHERE { ?x"}}, 400, "invalid SPARQL query"),
         ({"json": {"query": "  "}}, 400, "empty"),
-        ({"json": {"query": 3}}, 422, "must be a string"),
+        ({"json": {"query": 3}}, 422, "query: input should be a valid string"),
         ({"data": b"x", "headers": {"Content-Type": "text/plain"}}, 415, "application/sparql"),
         (
             {"json": {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"}},

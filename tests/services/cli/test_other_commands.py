@@ -1,4 +1,4 @@
-"""``skillgraph esco``, ``eval``, ``export-onnx`` and error handling of the command group."""
+"""``skillgraph esco``, ``eval``, ``export-onnx``, ``openapi``; errors of the command group."""
 
 from __future__ import annotations
 
@@ -134,3 +134,15 @@ def test_without_the_train_extra_training_says_what_to_install(cli, tmp_path, mo
     )
     assert torch_backend.exit_code == 1
     assert "skillgraph[train]" in torch_backend.stderr and "Traceback" not in torch_backend.stderr
+
+
+def test_openapi_writes_the_servers_document_without_a_model(cli, tmp_path):
+    from services.api import openapi_document
+
+    output = tmp_path / "openapi.json"
+    result = cli("--data-dir", str(tmp_path / "empty"), "openapi", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    document = json.loads(output.read_text(encoding="utf-8"))
+    assert document == openapi_document()
+    assert "/v1/extract" in document["paths"]
+    assert not (tmp_path / "empty").exists()  # nothing was set up to answer it
