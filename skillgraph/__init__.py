@@ -1,14 +1,20 @@
 """SkillGraph core: job text -> sentences -> candidate skills -> ranked ESCO skills.
 
->>> graph = SkillGraph.load(load_settings())
->>> graph.extractor.extract("Experience with Python and PostgreSQL.", Ranking(5))
+>>> import skillgraph
+>>> sg = skillgraph.load()
+>>> sg.extract("Experience with Python and PostgreSQL.").skills
+>>> skillgraph.extract_frame(df, text_column="text")   # pandas extra
+
+:func:`load` gives a :class:`Pipeline`; :class:`SkillGraph` is the runtime it wraps.
 """
 
 from skillgraph.config import ConfigError, Settings, load_settings
 from skillgraph.encoders import Encoder, EncoderError, load_encoder
 from skillgraph.errors import InputError, SkillgraphError, TextTooLongError
 from skillgraph.extractor import SkillExtractor
+from skillgraph.frames import extract_frame
 from skillgraph.index import IndexBuildError, SkillIndex, TextKind, load_or_build_index
+from skillgraph.library import ExtractResult, Pipeline, SpansResult, load
 from skillgraph.memory import ExampleMemory, LabelledExample, MemoryRetriever
 from skillgraph.modes import Extraction, Mode, Ranking, Threshold
 from skillgraph.records import Evidence, ModelStamp, SkillMatch
@@ -23,6 +29,7 @@ __all__ = [
     "EncoderError",
     "Evidence",
     "ExampleMemory",
+    "ExtractResult",
     "Extraction",
     "IndexBuildError",
     "InputError",
@@ -30,6 +37,7 @@ __all__ = [
     "MemoryRetriever",
     "Mode",
     "ModelStamp",
+    "Pipeline",
     "Ranking",
     "Retriever",
     "Segmenter",
@@ -41,9 +49,12 @@ __all__ = [
     "SkillMatch",
     "SkillRetriever",
     "SkillgraphError",
+    "SpansResult",
     "TextKind",
     "TextTooLongError",
     "Threshold",
+    "extract_frame",
+    "load",
     "load_encoder",
     "load_or_build_index",
     "load_settings",
