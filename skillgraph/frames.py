@@ -1,6 +1,6 @@
 """pandas in, pandas out: ``extract_frame(df)`` gives one row per (input row, skill).
 
-Needs the ``pandas`` extra (``pip install "skillgraph[pandas]"``). A row with no skill, or
+Needs the ``pandas`` extra (``pip install "skillgraph-esco[pandas]"``). A row with no skill, or
 whose text is unusable (a NaN, an empty string), keeps one row with empty skill fields and,
 for the unusable ones, ``error``: no input row is lost.
 """

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Iterable, Mapping
-from importlib.metadata import version
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -25,6 +24,7 @@ from services.api import schemas
 from services.api.problems import problem
 from services.api.requests import read_json_object
 from services.api.schemas import PROBLEM_MIME, Problem
+from skillgraph.version import __version__
 
 SECURITY_SCHEMES = {
     "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
@@ -53,7 +53,7 @@ def openapi_app(name: str) -> OpenAPI:
         name,
         info=Info(
             title="SkillGraph API",
-            version=version("skillgraph"),
+            version=__version__,
             description="ESCO skills, spans and procedure graphs of job text.",
         ),
         security_schemes=SECURITY_SCHEMES,

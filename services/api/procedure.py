@@ -3,7 +3,6 @@ POST /v1/procedure/induce (many step sequences: one graph)."""
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from typing import Any
 
 from flask import jsonify
@@ -20,6 +19,7 @@ from skillgraph.procedure import (
     induce_graph,
 )
 from skillgraph.procedure.step_skills import StepSkillLinker
+from skillgraph.version import __version__
 
 blueprint = APIBlueprint("procedure", __name__, abp_tags=[Tag(name="procedure graphs")])
 
@@ -97,7 +97,7 @@ def induce(body: InduceRequest):
 
 
 def _provenance(endpoint: str) -> dict[str, str]:
-    return {"generator": f"skillgraph {version('skillgraph')}", "endpoint": f"POST {endpoint}"}
+    return {"generator": f"skillgraph {__version__}", "endpoint": f"POST {endpoint}"}
 
 
 def _key(key: str) -> str:

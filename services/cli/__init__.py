@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from importlib.metadata import version
 
 import click
 
@@ -32,6 +31,7 @@ from skillgraph import ConfigError, SkillgraphError, load_settings
 from skillgraph.encoders import EncoderError
 from skillgraph.index import IndexBuildError
 from skillgraph.profiles import PROFILES
+from skillgraph.version import __version__, extra
 from training.train_config import TrainConfigError
 
 # Errors a user can act on: shown as one clear line, without a traceback.
@@ -63,8 +63,7 @@ class SkillgraphGroup(click.Group):
             if (exc.name or "").split(".")[0] not in TRAIN_EXTRA:
                 raise
             raise click.ClickException(
-                f"this command needs {exc.name}, from the train extra: "
-                'pip install "skillgraph[train]"'
+                f"this command needs {exc.name}, from the train extra: " + extra("train")
             ) from exc
 
 
@@ -96,7 +95,7 @@ def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
-@click.version_option(version("skillgraph"), prog_name="skillgraph")
+@click.version_option(__version__, prog_name="skillgraph")
 @click.pass_context
 def main(ctx: click.Context, config, profile, data_dir, settings, verbose, quiet) -> None:
     """Extract ESCO skills from job ads; serve, evaluate and manage the models behind it."""

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from importlib.metadata import version
 from typing import Any
 
 import click
@@ -45,6 +44,7 @@ from skillgraph.procedure import (
     read_graphs,
 )
 from skillgraph.procedure.step_skills import StepSkillLinker
+from skillgraph.version import __version__
 
 DEFAULT_GROUP = "all"
 MAX_K = 50
@@ -284,7 +284,7 @@ def _induce_groups(groups, encoder, settings, linker, graph, source) -> list[Pro
 
 
 def _provenance(command: str, source: str, **options: str | None) -> dict[str, str]:
-    found = {"generator": f"skillgraph {version('skillgraph')}", "command": command}
+    found = {"generator": f"skillgraph {__version__}", "command": command}
     found["input"] = "stdin" if source == "-" else os.path.basename(source)
     return found | {name: value for name, value in options.items() if value is not None}
 

@@ -10,6 +10,7 @@ import click
 from services.batch.readers import PARSERS
 from services.cli.context import CliContext
 from skillgraph.modes import MAX_TOP_K
+from skillgraph.version import extra
 
 
 @click.command("spark-extract")
@@ -43,7 +44,7 @@ def spark_extract_command(
         from services.spark.extract import spark_extract
     except ImportError as exc:
         raise click.ClickException(
-            f"spark-extract needs PySpark: pip install 'skillgraph[spark]' ({exc})"
+            f"spark-extract needs PySpark: {extra('spark')} ({exc})"
         ) from exc
     # Local workers run this interpreter (with SkillGraph installed) unless told otherwise; a
     # cluster's executors need their own environment (docs/scaling.md).

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from skillgraph.encoders.base import Encoder, EncoderError, file_digest
+from skillgraph.version import extra
 
 # Model hubs are unreachable and must never be tried: every model loads from a local directory.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,7 +36,7 @@ class TorchEncoder(Encoder):
             from sentence_transformers import SentenceTransformer
         except ModuleNotFoundError as exc:
             raise EncoderError(
-                f'encoder.backend = "torch" needs {exc.name}: pip install "skillgraph[train]"'
+                f'encoder.backend = "torch" needs {exc.name}: {extra("train")}'
             ) from None
 
         weights = next((model_dir / f for f in WEIGHT_FILES if (model_dir / f).is_file()), None)

@@ -123,7 +123,9 @@ def test_without_the_train_extra_training_says_what_to_install(cli, tmp_path, mo
         monkeypatch.delitem(sys.modules, module)
     result = cli("train", str(config))
     assert result.exit_code == 1
-    assert 'needs torch, from the train extra: pip install "skillgraph[train]"' in result.stderr
+    assert (
+        'needs torch, from the train extra: pip install "skillgraph-esco[train]"' in result.stderr
+    )
     torch_backend = cli(
         "--set",
         "encoder.backend=torch",
@@ -133,7 +135,9 @@ def test_without_the_train_extra_training_says_what_to_install(cli, tmp_path, mo
         str(FIXTURES / "bench" / "small_benchmark.jsonl"),
     )
     assert torch_backend.exit_code == 1
-    assert "skillgraph[train]" in torch_backend.stderr and "Traceback" not in torch_backend.stderr
+    assert (
+        "skillgraph-esco[train]" in torch_backend.stderr and "Traceback" not in torch_backend.stderr
+    )
 
 
 def test_openapi_writes_the_servers_document_without_a_model(cli, tmp_path):
