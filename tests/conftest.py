@@ -60,3 +60,17 @@ def small_graph(small_settings: Settings, small_taxonomy: EscoTaxonomy) -> Skill
 def full_graph() -> SkillGraph:
     """The embedded defaults: shipped ESCO snapshot, default encoder, the index from install."""
     return SkillGraph.load(load_settings())
+
+
+@pytest.fixture
+def no_english_model(monkeypatch):
+    """As if the procedure extra (spaCy's English model) were not installed."""
+    from skillgraph.procedure import syntax
+
+    monkeypatch.setattr(syntax, "_pipeline", None)
+    real_find_spec = syntax.importlib.util.find_spec
+    monkeypatch.setattr(
+        syntax.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == syntax.PIPELINE else real_find_spec(name, *a),
+    )

@@ -10,6 +10,7 @@ from flask import Flask, Response, g, has_request_context, json
 from werkzeug.exceptions import HTTPException
 
 from skillgraph.errors import InputError, TextTooLongError
+from skillgraph.procedure.syntax import EnglishModelMissingError
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem) -> Response:
         return problem(exc.status, exc.detail, exc.title, exc.headers, **exc.extra)
+
+    @app.errorhandler(EnglishModelMissingError)
+    def _no_english_model(exc: EnglishModelMissingError) -> Response:
+        return problem(501, str(exc))
 
     @app.errorhandler(TextTooLongError)
     def _too_long(exc: TextTooLongError) -> Response:

@@ -31,7 +31,7 @@ MAX_SEQUENCES = 10_000
     **operation(
         "The work steps of one ad, their skills and its graph",
         ProcedureResponse,
-        (400, 413, 415, 422),
+        (400, 413, 415, 422, 501),
     ),
 )
 def procedure(body: ProcedureRequest):
@@ -66,7 +66,7 @@ def procedure(body: ProcedureRequest):
 
 @blueprint.post(
     "/v1/procedure/induce",
-    **operation("One graph from many step sequences", InduceResponse, (400, 413, 415, 422)),
+    **operation("One graph from many step sequences", InduceResponse, (400, 413, 415, 422, 501)),
 )
 def induce(body: InduceRequest):
     sequences = body.sequences

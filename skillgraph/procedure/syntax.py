@@ -7,10 +7,14 @@ as a verb; :func:`parse_imperatives` does that and maps offsets back to the orig
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from skillgraph.errors import SkillgraphError
+from skillgraph.version import extra
 
 if TYPE_CHECKING:  # spaCy (and the torch it imports) load on first parse, not on import
     from spacy.language import Language
@@ -25,11 +29,19 @@ _pipeline: Language | None = None
 _NOUNS = {"NOUN", "PROPN"}
 
 
+class EnglishModelMissingError(SkillgraphError):
+    """The English pipeline procedure graphs parse with is not installed (an extra)."""
+
+
 def english_pipeline() -> Language:
     """The shared tagger/parser/lemmatizer (named entities are never needed, so left out)."""
     global _pipeline
     with _lock:
         if _pipeline is None:
+            if importlib.util.find_spec(PIPELINE) is None:
+                raise EnglishModelMissingError(
+                    f"procedure graphs need spaCy's English model {PIPELINE}: " + extra("procedure")
+                )
             import spacy
 
             _pipeline = spacy.load(PIPELINE, exclude=["ner"])

@@ -127,3 +127,10 @@ def test_an_over_long_ad_and_a_non_json_body_are_refused(api_url, http, full_gra
     response = http.post(f"{api_url}/v1/procedure", data="text", headers=plain)
     assert response.status_code == 415
     assert response.headers["Content-Type"].startswith(PROBLEM)
+
+
+@pytest.mark.usefixtures("no_english_model")
+def test_without_the_english_model_procedure_answers_501(api_url, http):
+    response = http.post(f"{api_url}/v1/procedure", json={"text": "Install boilers."})
+    assert response.status_code == 501
+    assert "skillgraph-esco[procedure]" in response.json()["detail"]
