@@ -27,13 +27,19 @@ test: install test-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-## test-deps: the Virtuoso server the knowledge-graph tests start (Debian package, ~15 s once)
+## test-deps: the Virtuoso server the knowledge-graph tests start and the headless Chromium
+## the web page's browser test drives (Debian packages, installed once)
 test-deps:
 	@command -v virtuoso-t >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    virtuoso-opensource-7-bin >/dev/null; }
+	@{ command -v chromium && command -v chromedriver; } >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    chromium chromium-driver >/dev/null; }
 
 ## bench: every figure in docs/benchmarks.md (needs ../shared; about 80 minutes on two cores)
 bench: install

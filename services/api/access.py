@@ -27,7 +27,10 @@ from skillgraph.config import ApiSettings
 
 View = TypeVar("View", bound=Callable)
 
-OPEN_ENDPOINTS = frozenset({"health.health", "health.ready", "static"})
+OPEN_ENDPOINTS = frozenset({"health.health", "health.ready", "openapi_document"})
+# The web page and the API's documentation: a browser opening them sends no key (the page
+# sends the one its user types in; the docs' "Authorize" does the same).
+OPEN_BLUEPRINTS = frozenset({"page", "openapi", "swagger"})
 _WRITES = "skillgraph_writes"
 
 
@@ -110,8 +113,12 @@ def install(app: Flask, keys: KeyRing) -> None:
 
 def is_open_request() -> bool:
     """Whether this request needs no key and counts against no limit: a CORS preflight (it
-    carries no credentials) or liveness and readiness."""
-    return request.method == "OPTIONS" or request.endpoint in OPEN_ENDPOINTS
+    carries no credentials), liveness and readiness, the web page and the docs."""
+    return (
+        request.method == "OPTIONS"
+        or request.endpoint in OPEN_ENDPOINTS
+        or request.blueprint in OPEN_BLUEPRINTS
+    )
 
 
 def presented_key() -> str | None:

@@ -13,6 +13,7 @@ from services.api import (
     examples,
     extract,
     health,
+    page,
     procedure,
     rate_limit,
     request_log,
@@ -91,6 +92,7 @@ def openapi_document() -> dict[str, Any]:
 def _register_routes(app: OpenAPI) -> None:
     for module in (examples, extract, health, procedure, spans, sparql, taxonomy):
         app.register_api(module.blueprint)
+    app.register_blueprint(page.blueprint)  # GET /, the web page: not an API operation
 
 
 def _loopback(host: str) -> bool:

@@ -51,6 +51,7 @@ class _OpenAPI(OpenAPI):
 def openapi_app(name: str) -> OpenAPI:
     app = _OpenAPI(
         name,
+        static_folder=None,  # the web page's blueprint serves /static
         info=Info(
             title="SkillGraph API",
             version=__version__,

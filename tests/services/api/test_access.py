@@ -62,6 +62,13 @@ def test_liveness_and_readiness_stay_open(keyed):
     assert keyed.get("/ready").json["status"] == "ready"
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/static/app.js", "/openapi.json", "/docs/swagger", "/docs/openapi.json"]
+)
+def test_the_web_page_and_the_docs_open_without_a_key(keyed, path):
+    assert keyed.get(path).status_code == 200
+
+
 def test_a_read_key_cannot_change_the_memory_and_a_write_key_can(keyed):
     refused = keyed.post("/v1/examples", headers={"X-API-Key": READ_KEY}, **EXAMPLE)
     assert refused.status_code == 403 and "write key" in refused.json["detail"]
