@@ -41,12 +41,13 @@ test-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    chromium chromium-driver >/dev/null; }
 
-## bench: every figure in docs/benchmarks.md (needs ../shared; about 80 minutes on two cores)
+## bench: every figure in docs/benchmarks.md (needs ../shared; about 95 minutes on two cores)
 bench: install
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/profiles.py
+	$(BIN)/python benchmarks/soak.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/procedure.py
 	$(BIN)/python benchmarks/rdf.py

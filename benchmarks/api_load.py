@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +71,21 @@ def server(*flags: str) -> Iterator[tuple[str, subprocess.Popen]]:
         process.wait()
 
 
-def load(base: str, texts: Sequence[str], clients: int, seconds: float | None) -> Load:
+# Called, under a lock, for every answer: when it came (time.monotonic()), its latency in ms
+# and its status (0: no answer, the request failed or timed out).
+OnAnswer = Callable[[float, float, int], None]
+
+
+def load(
+    base: str,
+    texts: Sequence[str],
+    clients: int,
+    seconds: float | None,
+    on_answer: OnAnswer | None = None,
+    timeout: float = 300,
+) -> Load:
     """``clients`` threads posting ``texts`` in turn; each sends every text once, or keeps
-    going for ``seconds`` when given."""
+    going for ``seconds`` when given. A request without an answer counts as failed."""
     latencies: list[float] = []
     failed = 0
     lock = threading.Lock()
@@ -90,11 +102,17 @@ def load(base: str, texts: Sequence[str], clients: int, seconds: float | None) -
                     return
                 text = texts[position % len(texts)]
                 started = time.perf_counter()
-                response = http.post(f"{base}/v1/extract", json={"text": text})
+                try:
+                    response = http.post(f"{base}/v1/extract", json={"text": text}, timeout=timeout)
+                    status = response.status_code
+                except requests.RequestException:
+                    status = 0
                 elapsed = 1000 * (time.perf_counter() - started)
                 with lock:
                     latencies.append(elapsed)
-                    failed += response.status_code != 200
+                    failed += status != 200
+                    if on_answer is not None:
+                        on_answer(time.monotonic(), elapsed, status)
                 position += 1
 
     started = time.perf_counter()

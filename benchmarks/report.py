@@ -59,13 +59,14 @@ def table(header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
-def write_section(name: str, command: str, body: str) -> None:
-    """Replace (or append) the section between this benchmark's markers."""
+def write_section(name: str, command: str, body: str, revision: str | None = None) -> None:
+    """Replace (or append) the section between this benchmark's markers; ``revision``: the
+    commit measured, when not the one checked out now."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = (
-        f"{start}\n{body.strip()}\n\n_Command: `{command}` · {stamp} · commit {commit()} · "
-        f"{machine()}_\n{end}"
+        f"{start}\n{body.strip()}\n\n_Command: `{command}` · {stamp} · "
+        f"commit {revision or commit()} · {machine()}_\n{end}"
     )
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else HEADER
     if start in text and end in text:

@@ -57,6 +57,31 @@ def write_ads(path: Path, count: int, pool: list[str], sentences: int = 6, seed:
     return len(seen)
 
 
+def process_tree(root: int) -> list[int]:
+    """``root`` and its descendants' process ids."""
+    found, frontier = [root], [root]
+    while frontier:
+        pid = frontier.pop()
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        frontier += [int(c) for c in children]
+        found += [int(c) for c in children]
+    return found
+
+
+def rss_kib(pid: int) -> int | None:
+    """A process's resident set in KiB; None once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    # A process that has exited but not been reaped (a zombie) has no VmRSS.
+    lines = [line for line in status.splitlines() if line.startswith("VmRSS")]
+    return int(lines[0].split()[1]) if lines else None
+
+
 class PeakMemory:
     """Largest resident set of each process in a tree, sampled every 0.2 s."""
 
@@ -65,30 +90,12 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
-    def _tree(self) -> list[int]:
-        found, frontier = [self.root], [self.root]
-        while frontier:
-            pid = frontier.pop()
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                continue
-            frontier += [int(c) for c in children]
-            found += [int(c) for c in children]
-        return found
-
     def _sample(self) -> None:
         while not self._stop.is_set():
-            for pid in self._tree():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                # A process that has exited but not been reaped (a zombie) has no VmRSS.
-                lines = [line for line in status.splitlines() if line.startswith("VmRSS")]
-                if lines:
-                    rss = int(lines[0].split()[1]) // 1024
-                    self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+            for pid in process_tree(self.root):
+                rss = rss_kib(pid)
+                if rss is not None:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), rss // 1024)
             time.sleep(0.2)
 
     def stop(self) -> list[int]:
