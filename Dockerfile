@@ -1,31 +1,54 @@
-# SkillGraph API image: CPU only, everything baked in, no download at run time.
-#   docker build -t skillgraph . && docker run -p 8000:8000 -e SKILLGRAPH_API__KEYS=... skillgraph
-# It binds 0.0.0.0 inside the container: set API keys (api.keys) before exposing it.
-FROM python:3.11-slim-bookworm
+# SkillGraph API image: CPU only, ONNX runtime (no torch), models and index baked in, offline.
+#   docker build -t skillgraph . && docker run -p 8000:8000 -e SKILLGRAPH_API__KEYS=KEY skillgraph
+#   docker compose up   # the API beside an Oxigraph server for `skillgraph push`
+# It is a thin wrapper over the install path the tests exercise: `pip install .[procedure]`
+# then `skillgraph setup`. It binds 0.0.0.0 inside the container: set API keys before exposing it.
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
+# --- build: dependencies first (cached while only the code changes), then the code, then the
+# --- models and the encoded ESCO index
+FROM python:3.11-slim-bookworm AS build
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     SKILLGRAPH_DATA_DIR=/var/lib/skillgraph \
-    SKILLGRAPH_API__HOST=0.0.0.0 \
     HF_HUB_OFFLINE=1
 
-WORKDIR /app
-RUN useradd --create-home --uid 10001 skillgraph
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /src
 
-# The runtime is ONNX only: no torch (that is the train extra), everything from PyPI.
-COPY pyproject.toml README.md ./
+# The runtime dependencies (and the procedure extra) read from pyproject.toml alone.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['procedure']))" > requirements.txt \
+    && pip install --requirement requirements.txt
+
+COPY README.md ./
 COPY ontology ontology
 COPY skillgraph skillgraph
 COPY services services
 COPY training training
-RUN pip install .
+RUN pip install --no-deps . && skillgraph setup
 
-# Export the encoder and encode ESCO at build time, so containers start in about a second.
-RUN mkdir -p "$SKILLGRAPH_DATA_DIR" && skillgraph setup && chown -R skillgraph "$SKILLGRAPH_DATA_DIR"
+# --- runtime: the virtual environment and the data directory, as a non-root user
+FROM python:3.11-slim-bookworm AS runtime
 
-USER skillgraph
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SKILLGRAPH_DATA_DIR=/var/lib/skillgraph \
+    SKILLGRAPH_API__HOST=0.0.0.0 \
+    HF_HUB_OFFLINE=1
+
+RUN useradd --create-home --uid 10001 skillgraph
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build --chown=skillgraph /var/lib/skillgraph /var/lib/skillgraph
+
+USER 10001
+WORKDIR /home/skillgraph
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/ready')"
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 STOPSIGNAL SIGTERM
 CMD ["skillgraph", "serve"]

@@ -25,6 +25,7 @@ run: install
 test: install test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 	$(BIN)/pytest
 
 ## test-deps: the Virtuoso server the knowledge-graph tests start and the headless Chromium
