@@ -29,7 +29,12 @@ COPY ontology ontology
 COPY skillgraph skillgraph
 COPY services services
 COPY training training
-RUN pip install --no-deps . && skillgraph setup
+# pip check: the list read from pyproject is complete; the runtime must not have torch.
+RUN pip install --no-deps . \
+    && pip check \
+    && python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is not None)" \
+    && skillgraph setup \
+    && mkdir -p "$SKILLGRAPH_DATA_DIR/memory"
 
 # --- runtime: the virtual environment and the data directory, as a non-root user
 FROM python:3.11-slim-bookworm AS runtime
@@ -39,6 +44,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     SKILLGRAPH_DATA_DIR=/var/lib/skillgraph \
     SKILLGRAPH_API__HOST=0.0.0.0 \
+    SKILLGRAPH_API__PORT=8000 \
     HF_HUB_OFFLINE=1
 
 RUN useradd --create-home --uid 10001 skillgraph
@@ -49,6 +55,6 @@ USER 10001
 WORKDIR /home/skillgraph
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('SKILLGRAPH_API__PORT', '8000'), timeout=4)"]
 STOPSIGNAL SIGTERM
 CMD ["skillgraph", "serve"]

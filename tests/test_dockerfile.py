@@ -29,7 +29,11 @@ def test_the_runtime_stage_copies_a_built_environment_and_runs_as_a_user():
     assert "COPY --from=build /opt/venv /opt/venv" in runtime
     user = re.search(r"^USER\s+(\S+)", runtime, flags=re.MULTILINE)
     assert user and user.group(1) not in ("root", "0")
-    assert re.search(r"^HEALTHCHECK .*127\.0\.0\.1:8000/health", runtime, re.MULTILINE | re.DOTALL)
+    assert re.search(
+        r"^HEALTHCHECK .*127\.0\.0\.1:%s/health' % os\.environ\.get\('SKILLGRAPH_API__PORT'",
+        runtime,
+        re.MULTILINE | re.DOTALL,
+    )
 
 
 def test_the_build_installs_no_train_extra():
@@ -41,7 +45,8 @@ def test_the_build_installs_no_train_extra():
 
 def test_compose_runs_the_api_beside_an_oxigraph_server():
     text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
-    services = re.findall(r"^  (\w+):$", text, flags=re.MULTILINE)
+    block = text.split("\nservices:\n", 1)[1].split("\nvolumes:\n", 1)[0]
+    services = re.findall(r"^  (\w+):$", block, flags=re.MULTILINE)
     assert services == ["api", "oxigraph"]
     assert "SKILLGRAPH_STORE__URL: http://oxigraph:7878" in text
 
