@@ -21,10 +21,11 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/skillgraph serve
 
-## test: lint and the whole test suite
+## test: lint, type check and the whole test suite
 test: install test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/pytest
 

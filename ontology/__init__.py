@@ -9,7 +9,7 @@ typed namespaces name the terms, defined in ``vocabulary/skillgraph.ttl`` (:data
 and constrained by SHACL shapes (:data:`SHAPES_PATH`).
 """
 
-from ontology.errors import EscoFormatError, SnapshotError, UnknownConceptError
+from ontology.errors import EscoFormatError, SkillgraphError, SnapshotError, UnknownConceptError
 from ontology.esco_csv import load_esco_csv
 from ontology.labels import LabelHit, normalize_label
 from ontology.namespace import ESCO, PREFIXES, SG, SHAPES_PATH, VOCABULARY_PATH
@@ -48,6 +48,7 @@ __all__ = [
     "Occupation",
     "Skill",
     "SkillGroup",
+    "SkillgraphError",
     "SnapshotError",
     "SnapshotInfo",
     "UnknownConceptError",

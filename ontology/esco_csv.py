@@ -12,7 +12,7 @@ import csv
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -283,13 +283,14 @@ def _warn_dangling(taxonomy: EscoTaxonomy) -> None:
         *taxonomy.isco_groups,
     }
     skills, occupations = taxonomy.skills.values(), taxonomy.occupations.values()
-    concepts = chain(
+    concepts: Iterable[Skill | Occupation | SkillGroup | IscoGroup] = chain(
         skills, occupations, taxonomy.skill_groups.values(), taxonomy.isco_groups.values()
     )
+    Record = Skill | Occupation
     references = chain(
         (uri for concept in concepts for uri in concept.broader),
-        (uri for record in chain(skills, occupations) for uri in record.essential_skills),
-        (uri for record in chain(skills, occupations) for uri in record.optional_skills),
+        (uri for record in chain[Record](skills, occupations) for uri in record.essential_skills),
+        (uri for record in chain[Record](skills, occupations) for uri in record.optional_skills),
     )
     dangling = sum(1 for uri in references if uri not in known)
     if dangling:
@@ -297,7 +298,7 @@ def _warn_dangling(taxonomy: EscoTaxonomy) -> None:
         log.warning("%d reference(s) point to URIs that are not in the export", dangling)
 
 
-def _warn_unclaimed(file_name: str, leftovers: dict[str, object]) -> None:
+def _warn_unclaimed(file_name: str, leftovers: Mapping[str, object]) -> None:
     if leftovers:
         sample = ", ".join(list(leftovers)[:3])
         log.warning(

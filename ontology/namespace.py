@@ -10,7 +10,7 @@ a test keeps the two in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pyoxigraph import NamedNode
 
@@ -38,6 +38,10 @@ SHAPES_PATH = VOCABULARY_DIR / "shapes.ttl"
 
 
 class _NamespaceMeta(type):
+    # Set on each namespace class: its base IRI and its terms' local names.
+    IRI: str
+    TERMS: tuple[str, ...]
+
     def __new__(mcs, name: str, bases: tuple[type, ...], body: dict[str, Any]) -> type:
         cls = super().__new__(mcs, name, bases, body)
         base = body.get("IRI", "")
@@ -47,9 +51,13 @@ class _NamespaceMeta(type):
         cls.TERMS = terms
         return cls
 
-    def __getattr__(cls, name: str) -> Any:
-        # Only reached for names the class lacks: say which vocabulary refused it.
-        raise AttributeError(f"{name!r} is not a term of {cls.__name__} ({cls.__dict__['IRI']})")
+    if not TYPE_CHECKING:  # hidden from checkers, so that a misspelt term is a type error
+
+        def __getattr__(cls, name: str) -> Any:
+            # Only reached for names the class lacks: say which vocabulary refused it.
+            raise AttributeError(
+                f"{name!r} is not a term of {cls.__name__} ({cls.__dict__['IRI']})"
+            )
 
     def __contains__(cls, iri: object) -> bool:
         value = iri.value if isinstance(iri, NamedNode) else iri

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import AnyStr, Generic, Protocol, Self, TypeVar
 
+from skillgraph.errors import RecordTooLargeError
+
 __all__ = ["BoundedLines", "RecordTooLargeError"]
 
 _SKIP_CHUNK = 1 << 16  # read size while skipping an oversized line
@@ -17,10 +19,6 @@ _T_co = TypeVar("_T_co", str, bytes, covariant=True)
 
 class _LineReader(Protocol[_T_co]):
     def readline(self, size: int = -1, /) -> _T_co: ...
-
-
-class RecordTooLargeError(Exception):
-    """A record outgrew the budget; the rest of its physical line has been skipped."""
 
 
 class BoundedLines(Generic[AnyStr]):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
+Key = TypeVar("Key", bound=Hashable)
 
 
 def sentence_key(text: str, uncased: bool) -> str:
@@ -38,14 +39,14 @@ class SentenceCache(Generic[Value]):
         return len(self._entries)
 
     def get_many(
-        self, keys: Sequence[Hashable], compute: Callable[[list[Hashable]], list[Value]]
+        self, keys: Sequence[Key], compute: Callable[[list[Key]], list[Value]]
     ) -> list[Value]:
         """The value of each key, computing the missing ones (each distinct key once, in one
         call) without holding the lock while computing. Capacity 0 turns the cache off: every
         key is computed, repeats too (what the speed benchmark compares with)."""
         if not self.capacity:
             return compute(list(keys))
-        found: dict[Hashable, Value] = {}
+        found: dict[Key, Value] = {}
         with self._lock:
             for key in keys:
                 if key in found:

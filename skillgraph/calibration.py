@@ -16,10 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from skillgraph.errors import SkillgraphError
+from skillgraph.errors import CalibrationError
 from skillgraph.index import TextKind
 
 PATHS = ("span", "sentence")
@@ -78,10 +79,6 @@ _STOP = frozenset(
         "working",
     ]
 )
-
-
-class CalibrationError(SkillgraphError, ValueError):
-    """A calibration file is missing or malformed."""
 
 
 @functools.lru_cache(maxsize=65_536)  # matched labels and spans repeat across candidates
@@ -160,11 +157,13 @@ class LogisticModel:
         }
 
     @classmethod
-    def from_dict(cls, values: Mapping[str, object]) -> LogisticModel:
-        arrays = [np.asarray(values[k], dtype=np.float64) for k in ("mean", "scale", "weights")]
-        if any(a.shape != (len(FEATURES),) for a in arrays):
+    def from_dict(cls, values: Mapping[str, Any]) -> LogisticModel:
+        mean, scale, weights = (
+            np.asarray(values[k], dtype=np.float64) for k in ("mean", "scale", "weights")
+        )
+        if any(a.shape != (len(FEATURES),) for a in (mean, scale, weights)):
             raise CalibrationError(f"expected {len(FEATURES)} coefficients per array")
-        return cls(*arrays, float(values["intercept"]))  # type: ignore[arg-type]
+        return cls(mean, scale, weights, float(values["intercept"]))
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ class Calibrator:
 
     models: Mapping[str, LogisticModel]
     threshold: float
-    details: Mapping[str, object]
+    details: Mapping[str, Any]  # what the calibration's JSON document holds besides the models
 
     def probabilities(self, facts: Sequence[CandidateFacts]) -> np.ndarray:
         found = np.zeros(len(facts))

@@ -29,16 +29,23 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ontology import DEFAULT_SNAPSHOT
+from skillgraph.errors import ConfigError
 from skillgraph.profiles import DEFAULT_PROFILE, profile_named
 
 ENV_PREFIX = "SKILLGRAPH_"
 
-
-class ConfigError(ValueError):
-    """A setting is unknown or has a value of the wrong type."""
+# Settings with fixed choices: a value outside them is refused when settings load, naming them.
+# (The code that uses each keeps its own check, for settings objects built without loading.)
+EncoderBackend = Literal["onnx", "torch"]  # skillgraph.encoders.BACKENDS
+OnnxPrecision = Literal["fp32", "int8"]  # skillgraph.encoders.onnx_files.PRECISIONS
+IndexKindName = Literal["fast", "exact", "hnsw", "ivf"]  # skillgraph.index_kinds.INDEX_KINDS
+SpanDecoding = Literal["viterbi", "argmax"]  # skillgraph.spans.decoding.DECODINGS
+StoreLayout = Literal["oxigraph", "virtuoso"]  # services.rdf.remote_store.LAYOUTS
+StoreProtocol = Literal["auto", "gsp", "update"]  # services.rdf.remote_store.Protocol
+StoreAuth = Literal["basic", "digest"]
 
 
 def default_data_dir() -> Path:
@@ -55,11 +62,11 @@ class EscoSettings:
 
 @dataclass(frozen=True)
 class EncoderSettings:
-    backend: str = "onnx"  # "onnx" or "torch"
+    backend: EncoderBackend = "onnx"
     model: str = "skillgraph-minilm-esco"  # a registered or shipped model name, or a directory
     # ONNX only: "fp32" or "int8". int8 is ~1.7x faster but quantises activations per batch,
     # so a text's vector shifts slightly (cosine ~0.99) with whatever it is batched with.
-    precision: str = "fp32"
+    precision: OnnxPrecision = "fp32"
     batch_size: int = 64
     threads: int = 0  # 0: one per core
 
@@ -68,7 +75,7 @@ class EncoderSettings:
 class IndexSettings:
     # "fast", "exact", "hnsw" or "ivf" (skillgraph/index_kinds.py). fast: ~4x faster than
     # exact, the same RP@5/RP@10/MRR on every benchmark set (docs/benchmarks.md, "Index").
-    kind: str = "fast"
+    kind: IndexKindName = "fast"
     pq_subquantizers: int = 128  # fast: 4-bit codes per label vector (of 384 dimensions)
     refine_factor: float = 2.0  # fast: rows re-scored exactly, per row asked for
     hnsw_m: int = 32
@@ -105,8 +112,8 @@ class SpanSettings:
     # head on the encoder (one pass per sentence, skillgraph/reader); an empty model falls back
     # to the cosine threshold extraction.min_score.
     model: str = "skillgraph-minilm-esco-spans"  # a shipped span head or a head directory
-    precision: str = "int8"  # the reader's compute: "int8" (static) or "fp32"
-    decoding: str = "viterbi"  # BIO tags to spans: "viterbi" (valid sequences only) or "argmax"
+    precision: OnnxPrecision = "int8"  # the reader's compute: "int8" (static) or "fp32"
+    decoding: SpanDecoding = "viterbi"  # BIO tags to spans: "viterbi" (valid sequences only)
     calibration: str = ""  # a calibration JSON; "" for the one shipped with the span model
     threshold: float = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
     candidates_per_span: int = 3
@@ -174,11 +181,12 @@ class StoreSettings:
     # "" for the embedded store under <data_dir>/store, a directory for an embedded store there,
     # or the http(s) URL of a SPARQL server (user:password@ in it works too).
     url: str = ""
-    layout: str = "oxigraph"  # a server's endpoint paths: "oxigraph" or "virtuoso"
-    protocol: str = "auto"  # "gsp" (Graph Store Protocol), "update", or "auto": GSP, else Update
+    layout: StoreLayout = "oxigraph"  # a server's endpoint paths
+    # "gsp" (Graph Store Protocol), "update", or "auto": GSP, else Update.
+    protocol: StoreProtocol = "auto"
     user: str = ""
     password: str = ""
-    auth: str = "basic"  # "basic" or "digest" (Virtuoso)
+    auth: StoreAuth = "basic"  # "digest" for Virtuoso
     timeout: float = 60.0  # seconds per HTTP request
     retries: int = 5  # per request, with exponential back-off from backoff seconds
     backoff: float = 0.5
@@ -321,6 +329,12 @@ def _apply(obj: Any, values: Mapping[str, Any], source: str, prefix: str = "") -
 
 
 def _coerce(value: Any, hint: Any, name: str, source: str) -> Any:
+    if typing.get_origin(hint) is Literal:
+        choices = typing.get_args(hint)
+        if value not in choices:
+            listed = ", ".join(map(str, choices))
+            raise ConfigError(f"{source}: setting {name!r} must be one of {listed}; got {value!r}")
+        return value
     if isinstance(hint, types.UnionType):  # e.g. "float | None": coerce to the first concrete type
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     try:

@@ -27,7 +27,7 @@ from ontology import EscoTaxonomy
 from skillgraph.cache import SentenceCache, sentence_key
 from skillgraph.calibration import Calibrator, CandidateFacts
 from skillgraph.config import SpanSettings
-from skillgraph.errors import SkillgraphError
+from skillgraph.errors import CalibrationMissingError
 from skillgraph.reader import Reader, Reading
 from skillgraph.retrieval import Candidate, Retriever
 from skillgraph.segmentation import Sentence
@@ -37,10 +37,6 @@ log = logging.getLogger(__name__)
 
 # The sentence's candidates a span's skill is looked up in (for the sentence_score feature).
 _CONTEXT_DEPTH = 20
-
-
-class CalibrationMissingError(SkillgraphError):
-    """The extraction mode has no calibration to accept candidates with."""
 
 
 @dataclass(frozen=True, slots=True)

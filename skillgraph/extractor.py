@@ -112,8 +112,8 @@ class SkillExtractor:
         results = []
         position = 0
         for text_sentences in per_text:
-            found = candidates[position : position + len(text_sentences)]
-            results.append(self._merge(text_sentences, found, top_k, min_score))
+            chunk = candidates[position : position + len(text_sentences)]
+            results.append(self._merge(text_sentences, chunk, top_k, min_score))
             position += len(text_sentences)
         return results
 

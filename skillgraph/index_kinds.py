@@ -44,7 +44,8 @@ class IndexKind:
     ) -> faiss.SearchParameters | None:
         """Search parameters that keep a search to label rows (they replace the index's own
         parameters, so they carry efSearch / nprobe too)."""
-        return faiss.SearchParameters(sel=faiss.IDSelectorRange(0, label_rows))
+        # The stub lacks the keyword form, which also keeps the selector alive with the params.
+        return faiss.SearchParameters(sel=faiss.IDSelectorRange(0, label_rows))  # type: ignore[call-arg]
 
 
 class Exact(IndexKind):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from skillgraph.bounded_lines import BoundedLines, RecordTooLargeError
 
@@ -19,7 +19,7 @@ __all__ = ["json_objects", "json_type"]
 _BOM = b"\xef\xbb\xbf"
 
 
-def json_objects(stream: BinaryIO, budget: int) -> Iterator[tuple[int, int, dict[str, Any] | str]]:
+def json_objects(stream: IO[bytes], budget: int) -> Iterator[tuple[int, int, dict[str, Any] | str]]:
     """``(record number, line number, object)`` per non-blank line of *stream*, with why the
     line holds no object (a string) in the object's place; lines of at most *budget* bytes."""
     lines = BoundedLines(stream, budget, (b"\n",))

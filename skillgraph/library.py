@@ -16,15 +16,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from ontology import LabelHit, Occupation, Skill
 from skillgraph.config import load_settings
-from skillgraph.errors import SkillgraphError
+from skillgraph.errors import InputError, SkillgraphError
 from skillgraph.modes import Mode, Ranking
+from skillgraph.rdf import (
+    DEFAULT_BASE_IRI,
+    DEFAULT_DATASET,
+    ExtractionRun,
+    IriScheme,
+    PostingConverter,
+    PostingRecord,
+)
 from skillgraph.records import ModelStamp, SkillMatch
 from skillgraph.runtime import SkillGraph
 from skillgraph.spans import Span
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = ["ExtractResult", "Pipeline", "SpansResult", "load"]
 
@@ -57,6 +68,31 @@ class ExtractResult:
         if self.error is not None:
             found["error"] = self.error
         return found
+
+    def to_rdflib(
+        self,
+        posting_id: str | None = None,
+        *,
+        base_iri: str = DEFAULT_BASE_IRI,
+        dataset: str = DEFAULT_DATASET,
+    ) -> rdflib.Graph:
+        """The posting's named graph, as ``skillgraph export postings`` writes it: the posting
+        (``posting_id``, default its index), each skill's extraction with its evidence, and the
+        run that made them."""
+        from skillgraph.rdf.rdflib_graph import to_rdflib  # rdflib loads when asked for
+
+        converter = PostingConverter(
+            IriScheme(base_iri, dataset),
+            ExtractionRun(model=self.model.name, fingerprint=self.model.fingerprint),
+        )
+        record = PostingRecord(
+            str(self.index) if posting_id is None else posting_id,
+            self.esco_version,
+            self.skills,
+            model=self.model,
+        )
+        chunk, _ = converter.convert(record)
+        return to_rdflib(chunk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +131,9 @@ class Pipeline:
     def esco_version(self) -> str:
         return self.graph.taxonomy.release.version
 
+    # A str is also an Iterable: the str overloads come first and win (an intended overlap).
     @overload
-    def extract(
+    def extract(  # type: ignore[overload-overlap]
         self, texts: str, *, top_k: int | None = ..., min_score: float | None = ...
     ) -> ExtractResult: ...
     @overload
@@ -119,7 +156,7 @@ class Pipeline:
         return self._extract([text], Ranking(top_k))[0]
 
     @overload
-    def spans(self, texts: str) -> SpansResult: ...
+    def spans(self, texts: str) -> SpansResult: ...  # type: ignore[overload-overlap]
     @overload
     def spans(self, texts: Iterable[object]) -> list[SpansResult]: ...
     def spans(self, texts):
@@ -205,7 +242,7 @@ def _in_batches(
     for index, item in enumerate(inputs):
         try:
             batch.append((index, check(item)))
-        except SkillgraphError as exc:
+        except InputError as exc:
             results.append((index, item if isinstance(item, str) else None, (), str(exc)))
         if len(batch) == BATCH_SIZE:
             flush()

@@ -223,7 +223,6 @@ _INFIX = re.compile(
     r"|(?<=[^\W_])(?:-|–|—|--|---|——|~)(?=[^\W\d_])"  # noqa: RUF001
     r"|(?<=[^\W_])[:<>=/](?=[^\W\d_])"
 )
-_TRAILING_DOTS = re.compile(r"\.\.+$")
 # spaCy's URL_MATCH, less its branch for numeric IP addresses (rare in job ads): a URL or e-mail
 # address is one token, so "www.LinkedIn.com" has no sentence inside.
 _URL = re.compile(
@@ -309,7 +308,7 @@ def _suffix_length(text: str) -> int:
     if not text:
         return 0
     if len(text) > 1 and text[-1] == "." and text[-2] == ".":
-        return len(_TRAILING_DOTS.search(text).group())  # "..." is one token, not a final mark
+        return len(text) - len(text.rstrip("."))  # "..." is one token, not a final mark
     if text.endswith(("……", "'s", "'S", "’s", "’S")):  # noqa: RUF001
         return 2
     char = text[-1]

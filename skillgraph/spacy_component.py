@@ -38,7 +38,8 @@ _lock = threading.Lock()
 
 def _esco_of(span: Span) -> dict[str, Any] | None:
     """``span._.esco``: looked up by offsets *and* URI, since skills may share a span."""
-    return span.doc.user_data.get((_USER_DATA, span.start_char, span.end_char, span.kb_id_))
+    key = (_USER_DATA, span.start_char, span.end_char, span.kb_id_)
+    return span.doc.user_data.get(key)  # type: ignore[call-overload]  # stub: str keys only
 
 
 # force=True: idempotent, and re-importing the module (autoreload) cannot fail.
@@ -151,7 +152,8 @@ class EscoSkills:
             if span is None:
                 continue
             spans.append(span)
-            doc.user_data[(_USER_DATA, span.start_char, span.end_char, skill.uri)] = {
+            # spaCy's stub types user_data with str keys; spaCy's own are tuples, as ours.
+            doc.user_data[(_USER_DATA, span.start_char, span.end_char, skill.uri)] = {  # type: ignore[index]
                 "uri": skill.uri,
                 "label": skill.label,
                 "probability": skill_dicts[-1].get("probability"),

@@ -64,9 +64,9 @@ def labelled_sentences(sources: CalibrationSources, taxonomy: EscoTaxonomy) -> l
     for row in skillskape:
         gold = frozenset(row.skill_uris) | {f"label:{u}" for u in row.unmapped}
         found.append(LabelledText(row.sentence, gold, "skillskape", sources.skillskape_weight))
-    empty = [s for s in read_tagged(sources.skillspan_train) if not s.spans]
-    for s in rng.sample(empty, min(sources.negatives, len(empty))):
-        found.append(LabelledText(" ".join(s.tokens), frozenset(), "skillspan-no-span"))
+    empty = [t for t in read_tagged(sources.skillspan_train) if not t.spans]
+    for tagged in rng.sample(empty, min(sources.negatives, len(empty))):
+        found.append(LabelledText(" ".join(tagged.tokens), frozenset(), "skillspan-no-span"))
     return found
 
 

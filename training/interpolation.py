@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import torch
 
+from skillgraph.errors import SkillgraphError
 
-class InterpolationError(ValueError):
+
+class InterpolationError(SkillgraphError, ValueError):
     """The two models cannot be interpolated, or the weight is out of range."""
 
 

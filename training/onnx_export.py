@@ -11,6 +11,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import torch
 
@@ -33,8 +34,12 @@ def export_onnx(model_dir: Path, output_dir: Path, name: str) -> ExportResult:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     st_model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-    transformer = st_model[0].auto_model.eval()
+    # The first module is the Transformer; torch types a submodule attribute as Tensor | Module.
+    transformer = cast(torch.nn.Module, st_model[0].auto_model).eval()
     tokenizer = st_model.tokenizer
+    dimension, max_length = st_model.get_embedding_dimension(), st_model.max_seq_length
+    if dimension is None or max_length is None:
+        raise ValueError(f"{model_dir}: the model has no fixed dimension or max sequence length")
 
     def write_fp32(path: Path) -> None:
         sample = tokenizer(
@@ -66,8 +71,8 @@ def export_onnx(model_dir: Path, output_dir: Path, name: str) -> ExportResult:
         {
             "name": name,
             "source": str(model_dir),
-            "dimension": int(st_model.get_embedding_dimension()),
-            "max_length": int(st_model.max_seq_length),
+            "dimension": int(dimension),
+            "max_length": int(max_length),
             "pad_id": int(tokenizer.pad_token_id or 0),
             "opset": OPSET,
         },

@@ -12,6 +12,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def benchmark_sentences(bench_dir: Path) -> set[str]:
 
 def prepare_pairs(
     pairs: Iterable[TrainingPair],
-    exclude_texts: set[str] = frozenset(),
+    exclude_texts: AbstractSet[str] = frozenset(),
     max_per_skill: int | None = None,
     seed: int = 0,
     max_per_source: Mapping[str, int] | None = None,

@@ -99,7 +99,9 @@ def assemble_ads(
             continue
         if need > len(queue):
             break
-        sentences, gold, placed = [], set(), []
+        sentences: list[str] = []
+        gold: set[str] = set()
+        placed: list[str] = []
         for sentence in posting:
             if sentence.spans:
                 bench = queue.popleft()

@@ -32,7 +32,8 @@ def read_skillskape(path: Path, taxonomy: EscoTaxonomy) -> Iterator[LabelledSent
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             labels = _labels(row.get("skills") or "")
-            uris, unmapped = [], []
+            uris: list[str] = []
+            unmapped: list[str] = []
             for label in labels:
                 if label == "UNK":
                     continue

@@ -12,10 +12,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillgraph.errors import SkillgraphError
+
 TAG_LAYERS = ("tags_skill", "tags_knowledge")
 
 
-class SpanDataError(ValueError):
+class SpanDataError(SkillgraphError, ValueError):
     """A span file is malformed."""
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from skillgraph.encoders.models import resolve_model
+from skillgraph.errors import SkillgraphError
 from skillgraph.spans.labels import LABELS
 from training.span_data import TaggedSentence, bio_spans, read_span_sets
 from training.span_metrics import span_f1
@@ -31,7 +32,7 @@ IGNORE = -100
 _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 
 
-class SpanConfigError(ValueError):
+class SpanConfigError(SkillgraphError, ValueError):
     """The span training configuration is invalid."""
 
 

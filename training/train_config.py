@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from skillgraph.errors import SkillgraphError
 from training.negatives import STRATEGIES
 
 
-class TrainConfigError(ValueError):
+class TrainConfigError(SkillgraphError, ValueError):
     """The training configuration is invalid."""
 
 

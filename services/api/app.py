@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask.json.provider import DefaultJSONProvider
 from flask_openapi3 import OpenAPI
 
 from services.api import (
@@ -47,6 +48,7 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     keys = KeyRing.from_settings(api)  # a bad keys file fails here, before the models load
     app = openapi_app("skillgraph")
     app.config["MAX_CONTENT_LENGTH"] = api.max_body_bytes
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: the one with sort_keys
     app.json.sort_keys = False
     graph = graph or SkillGraph.load(settings)
     store = settings.store

@@ -66,10 +66,10 @@ def add_examples(body: ExamplesRequest):
     if body.text is None:
         raise ApiProblem(422, "text: missing field")
     try:
-        (added,) = memory.add([_example(body)])
+        (example,) = memory.add([_example(body)])
     except UnknownSkillError as exc:
         raise ApiProblem(422, str(exc), unknown=list(exc.references)) from None
-    return jsonify(added.to_dict()), 200 if added.merged else 201
+    return jsonify(example.to_dict()), 200 if example.merged else 201
 
 
 @blueprint.get(

@@ -18,7 +18,7 @@ from services.api.schemas import (
     ExtractResponse,
 )
 from services.api.state import current_batcher, current_graph
-from skillgraph import InputError, SkillgraphError
+from skillgraph import InputError
 from skillgraph.errors import TextTooLongError
 
 blueprint = APIBlueprint("extract", __name__, abp_tags=[Tag(name="extraction")])
@@ -67,7 +67,7 @@ def extract_batch(body: ExtractBatchRequest):
             results[index] = _item_error(index, exc)
     answers = current_batcher().submit_many([text for _, text in usable], mode)
     for (index, _), answer in zip(usable, answers, strict=True):
-        if isinstance(answer, SkillgraphError):
+        if isinstance(answer, InputError):
             results[index] = _item_error(index, answer)
         elif isinstance(answer, Exception):
             raise answer  # not the text's fault: the whole request fails, as one would

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info, OpenAPI, SecurityScheme
 from pydantic import ValidationError
 
 from services.api import schemas
@@ -26,7 +26,7 @@ from services.api.requests import read_json_object
 from services.api.schemas import PROBLEM_MIME, Problem
 from skillgraph.version import __version__
 
-SECURITY_SCHEMES = {
+SECURITY_SCHEMES: dict[str, SecurityScheme | dict[str, Any]] = {
     "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
     "bearer": {"type": "http", "scheme": "bearer"},
 }

@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 PROBLEM_MIME = "application/problem+json"
 
 
+# Not a SkillgraphError (tests/skillgraph/test_errors.py allows it): an HTTP answer a view raises,
+# status and headers included, that the handler below writes out; not an error of the library.
 class ApiProblem(Exception):
     """Raised by views to answer with a problem document (and, e.g., ``Retry-After``)."""
 

@@ -3,7 +3,7 @@
 A bad *record* is not an exception: readers report it as a ``RowError`` and carry on. These are
 for inputs, outputs and runs that are unusable as a whole::
 
-    BatchError
+    BatchError            a SkillgraphError (the whole tree: skillgraph.errors)
     ├── BatchInputError   the input cannot be read at all (format, column, header)
     ├── BatchOutputError  the output cannot be written (format, target)
     ├── BatchResumeError  the run cannot be resumed (no checkpoint, other settings)
@@ -12,8 +12,10 @@ for inputs, outputs and runs that are unusable as a whole::
 
 from __future__ import annotations
 
+from skillgraph.errors import SkillgraphError
 
-class BatchError(Exception):
+
+class BatchError(SkillgraphError):
     """The root of the batch errors: a run that cannot go on."""
 
 

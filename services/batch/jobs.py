@@ -14,7 +14,7 @@ from typing import Self
 
 from services.batch.records import InputRow, RowError, RowResult, SpanRowResult
 from services.batch.runner import run_rows
-from skillgraph import Settings, SkillGraph, SkillgraphError
+from skillgraph import InputError, Settings, SkillGraph
 from skillgraph.procedure import AdProcedure, ProcedureExtractor, check_sequence
 
 Rows = Sequence[InputRow | RowError]
@@ -115,12 +115,15 @@ class StepsJob(_Job):
         usable = [(r, g) for r, g in batch if isinstance(r, InputRow) and isinstance(g, str)]
         try:
             found = iter(extractor.extract_many([r.text for r, _ in usable], self.with_skills))
-        except SkillgraphError:
+        except InputError:
             found = None  # one bad text: retried row by row below
         done: list[Stepped] = []
         for row, group in batch:
-            if isinstance(row, RowError) or isinstance(group, RowError):
-                done.append((row, group, row if isinstance(row, RowError) else group))
+            if isinstance(row, RowError):
+                done.append((row, group, row))
+                continue
+            if isinstance(group, RowError):
+                done.append((row, group, group))
                 continue
             try:
                 procedure = (
@@ -129,9 +132,9 @@ class StepsJob(_Job):
                     else extractor.extract(row.text, self.with_skills)
                 )
                 if not procedure.steps:
-                    raise SkillgraphError("no duty steps found")
+                    raise InputError("no duty steps found")
                 check_sequence(procedure.sequence(), min_steps=1, max_steps=max_steps)
-            except SkillgraphError as exc:
+            except InputError as exc:
                 done.append((row, group, RowError(row.row_number, row.id, str(exc), None)))
             else:
                 done.append((row, group, procedure))

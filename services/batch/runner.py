@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from services.batch.records import InputRow, RowError
-from skillgraph import SkillgraphError
+from skillgraph import InputError
 
 Found = TypeVar("Found")
 Result = TypeVar("Result")
@@ -36,7 +36,7 @@ def run_rows(
         rows = [r for r in batch if isinstance(r, InputRow)]
         try:
             found: Iterator[Found] | None = iter(process([r.text for r in rows]))
-        except SkillgraphError:
+        except InputError:
             found = None  # one bad text: retried row by row below
         for record in batch:
             if isinstance(record, RowError):
@@ -44,7 +44,7 @@ def run_rows(
                 continue
             try:
                 value = next(found) if found is not None else process([record.text])[0]
-            except SkillgraphError as exc:
+            except InputError as exc:
                 yield RowError(record.row_number, record.id, str(exc), None)
                 continue
             yield result(record, value)

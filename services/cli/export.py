@@ -244,7 +244,7 @@ def export_procedures(
         fmt = export_format_for(output, format_name)
         chunks = procedure_items(context, input_path, dataset, base_iri)
         triples = write_chunks(chunks, output, fmt)
-    except (RdfError, SkillgraphError) as exc:
+    except SkillgraphError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{len(chunks)} procedure graphs, {triples} triples -> {output}", err=True)
 

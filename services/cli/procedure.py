@@ -7,6 +7,7 @@ stderr when the output is stdout) with their row and line numbers, and carries o
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -242,14 +243,16 @@ def _grouped_records(
 ) -> Iterator[Iterator[tuple[InputRow | RowError, str | RowError]]]:
     """Each record with its group. The group column is read by a second pass over the same
     input in lockstep (each pass yields one item per record); stdin is spooled to a file."""
-    options = {"id_column": id_column, "input_format": input_format, "max_text_chars": max_chars}
+    read = functools.partial(
+        read_records, id_column=id_column, input_format=input_format, max_text_chars=max_chars
+    )
     if group_column is None:
-        rows = read_records(path, text_column=text_column, **options)
+        rows = read(path, text_column=text_column)
         yield ((row, DEFAULT_GROUP) for row in rows)
         return
     with _rereadable(path, input_format) as source:
-        rows = read_records(source, text_column=text_column, **options)
-        keys = read_records(source, text_column=group_column, **options)
+        rows = read(source, text_column=text_column)
+        keys = read(source, text_column=group_column)
         yield ((row, _group_of(key, group_column)) for row, key in zip(rows, keys, strict=True))
 
 

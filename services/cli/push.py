@@ -16,7 +16,7 @@ import click
 from pyoxigraph import NamedNode, RdfFormat
 
 from ontology import esco_triples
-from services.batch import BatchInputError, ErrorLog, RowError
+from services.batch import ErrorLog, RowError
 from services.cli.context import CliContext, progress_bar
 from services.cli.export import (
     PostingOptions,
@@ -29,7 +29,6 @@ from services.rdf import (
     Checkpoint,
     GraphChunk,
     IriScheme,
-    RdfError,
     checkpoint_for,
     input_fingerprint,
     into_graph,
@@ -113,7 +112,7 @@ def push_command(
                 batch_chunks=batch_size or settings.store.batch_postings,
                 progress=bar.update,
             )
-    except (RdfError, BatchInputError, SkillgraphError) as exc:
+    except SkillgraphError as exc:  # RdfError, BatchInputError and the core's
         raise click.ClickException(str(exc)) from exc
     seconds = time.perf_counter() - started
     resumed = (

@@ -18,7 +18,6 @@ from services.rdf.errors import (
     StoreUnavailableError,
 )
 from services.rdf.formats import EXPORT_FORMATS, ExportFormat, export_format_for, write_chunks
-from services.rdf.iris import DEFAULT_BASE_IRI, DEFAULT_DATASET, IriScheme, encode_key
 from services.rdf.postings import (
     ExtractionRun,
     PostingConverter,
@@ -32,6 +31,7 @@ from services.rdf.rdf_input import rdf_format_for, read_rdf_chunks
 from services.rdf.results_input import read_results
 from services.rdf.store import GraphChunk, GraphStore, QueryResult
 from services.rdf.stores import embedded_store_path, open_store, store_location
+from skillgraph.rdf.iris import DEFAULT_BASE_IRI, DEFAULT_DATASET, IriScheme, encode_key
 
 __all__ = [
     "DEFAULT_BASE_IRI",

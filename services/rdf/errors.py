@@ -1,14 +1,10 @@
-"""Errors of the RDF services: each one a message a user can act on."""
+"""Errors of the RDF services, each a message a user can act on (tree: skillgraph.errors)."""
 
 from __future__ import annotations
 
+from skillgraph.errors import RdfError, RdfInputError
 
-class RdfError(Exception):
-    """Base class: exports, pushes and queries that cannot go on."""
-
-
-class RdfInputError(RdfError, ValueError):
-    """An input (JSONL results, RDF file, option value) is unusable as a whole."""
+__all__ = ["QueryError", "RdfError", "RdfInputError", "StoreError", "StoreUnavailableError"]
 
 
 class StoreError(RdfError):

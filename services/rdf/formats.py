@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO
+from typing import IO, cast
 
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
@@ -109,7 +109,10 @@ def _open_output(target: str) -> Iterator[IO[bytes]]:
         raw = open(target, "wb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise RdfError(f"cannot open output {target!r}: {exc.strerror or exc}") from exc
-    stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="wb") if target.endswith(".gz") else raw
+    stream: IO[bytes] = raw
+    if target.endswith(".gz"):
+        # A binary stream, which typeshed does not derive from typing.IO.
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="wb"))
     try:
         yield stream
     finally:

@@ -18,9 +18,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ontology import OCCUPATION_NAMESPACE
 from ontology.namespace import DCTERMS, RDF, RDFS, SCHEMA, SG
-from services.rdf.iris import IriScheme, encode_key
 from services.rdf.store import GraphChunk
 from skillgraph.procedure import ProcedureGraph, Relation
+from skillgraph.rdf.iris import IriScheme, encode_key
 
 __all__ = ["procedure_chunk"]
 

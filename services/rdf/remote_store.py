@@ -221,6 +221,8 @@ class RemoteStore(GraphStore):
         )
 
 
+# Private control flow, not a SkillgraphError: RemoteStore catches it to fall back from the Graph
+# Store Protocol to SPARQL Update (or turns it into a StoreError); it never leaves this module.
 class _NoGraphStore(Exception):
     """The Graph Store endpoint does not exist or does not take this request."""
 

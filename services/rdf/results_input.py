@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from services.batch import RowError
 from services.batch.jsonl_input import json_objects
@@ -73,6 +73,10 @@ def _text(record: dict[str, Any], name: str, required: bool = True) -> str:
     return value
 
 
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _model(record: dict[str, Any]) -> ModelStamp | None:
     name = _text(record, "model", required=False)
     fingerprint = _text(record, "model_fingerprint", required=False)
@@ -91,7 +95,7 @@ def _skill(item: Any, position: int) -> SkillMatch:
     where = f"skill {position}"
     if not isinstance(item, dict):
         raise ValueError(f"{where} must be an object")
-    texts = {}
+    texts: dict[str, str] = {}
     for name in _TEXT_FIELDS:
         text = item.get(name, "")
         if not isinstance(text, str):
@@ -102,7 +106,15 @@ def _skill(item: Any, position: int) -> SkillMatch:
     score = item.get("score")
     if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
         raise ValueError(f"{where}: 'score' must be a finite number")
-    offsets = [item.get("start"), item.get("end")]
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in offsets):
+    start, end = item.get("start"), item.get("end")
+    if not (_is_int(start) and _is_int(end)):
         raise ValueError(f"{where}: 'start' and 'end' must be integers")
-    return SkillMatch(score=float(score), start=offsets[0], end=offsets[1], **texts)
+    return SkillMatch(
+        uri=texts["uri"],
+        label=texts["label"],
+        score=float(score),
+        skill_type=texts["skill_type"],
+        sentence=texts["sentence"],
+        start=start,
+        end=end,
+    )

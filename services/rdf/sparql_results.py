@@ -39,9 +39,10 @@ _UPDATE_KEYWORDS = frozenset(
 
 def is_update(sparql: str) -> bool:
     """Whether ``sparql`` is a SPARQL Update request rather than a query."""
-    rest = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]
+    prologue = _PROLOGUE.match(sparql)  # always matches: the pattern accepts ""
+    rest = sparql[prologue.end() if prologue else 0 :]
     match = re.match(r"[A-Za-z]+", rest)
-    return bool(match) and match.group().upper() in _UPDATE_KEYWORDS
+    return match is not None and match.group().upper() in _UPDATE_KEYWORDS
 
 
 def answer_query(store: Store, sparql: str, max_rows: int) -> QueryResult:
@@ -55,18 +56,18 @@ def answer_query(store: Store, sparql: str, max_rows: int) -> QueryResult:
         return QueryResult({"head": {}, "boolean": bool(answer)})
     if isinstance(answer, QuerySolutions):
         names = [variable.value for variable in answer.variables]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for solution in answer:
             if len(rows) >= max_rows:
                 raise _too_large(max_rows)
-            row = {}
+            row: dict[str, Any] = {}
             for name in names:
                 value = solution[name]
                 if value is not None:
                     row[name] = term_json(value)
             rows.append(row)
         return QueryResult({"head": {"vars": names}, "results": {"bindings": rows}})
-    triples = []
+    triples: list[Triple] = []
     for triple in answer:
         if len(triples) >= max_rows:
             raise _too_large(max_rows)

@@ -15,18 +15,9 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
-from pyoxigraph import NamedNode, Triple
+from skillgraph.rdf.chunks import GraphChunk
 
 __all__ = ["GraphChunk", "GraphStore", "QueryResult"]
-
-
-@dataclass(frozen=True, slots=True)
-class GraphChunk:
-    """Triples for one named graph; ``replace`` drops what the graph held first."""
-
-    graph: NamedNode
-    triples: tuple[Triple, ...]
-    replace: bool = True
 
 
 @dataclass(frozen=True, slots=True)

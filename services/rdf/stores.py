@@ -78,7 +78,7 @@ def _remote(url: str, settings: StoreSettings) -> GraphStore:
     return RemoteStore(
         SparqlEndpoints.for_server(server, settings.layout),
         auth=auth,
-        protocol=settings.protocol,  # type: ignore[arg-type]  # checked by RemoteStore
+        protocol=settings.protocol,
         timeout=settings.timeout,
         retries=settings.retries,
         backoff=settings.backoff,

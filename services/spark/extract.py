@@ -28,7 +28,7 @@ from services.batch.exceptions import BatchInputError
 from services.batch.jobs import ExtractJob, with_threads
 from services.batch.policy import RowPolicy
 from services.batch.readers import resolve_format
-from services.batch.records import RowError, RowResult
+from services.batch.records import InputRow, RowError, RowResult
 from services.batch.run import DEFAULT_BATCH_SIZE
 from services.batch.runner import batches
 from services.batch.writers import PARQUET_SCHEMA, parquet_row
@@ -61,7 +61,7 @@ class SparkExtraction:
         job = self._executor_job()
         policy = RowPolicy(self.text_column, self.id_column, self.max_text_chars)
         for frame in frames:
-            rows = []
+            rows: list[InputRow | RowError] = []
             for number, (raw_id, text) in enumerate(
                 zip(frame["__id"], frame["__text"], strict=True), start=1
             ):
@@ -90,7 +90,7 @@ class SparkExtraction:
 
 def _output_row(result: RowResult | RowError) -> dict[str, Any]:
     if isinstance(result, RowError):
-        nothing = {"model": None, "model_fingerprint": None, "skills": []}
+        nothing: dict[str, Any] = {"model": None, "model_fingerprint": None, "skills": []}
         return {"id": result.id or "", "esco_version": "", **nothing, "error": result.reason}
     return {**parquet_row(result), "error": None}
 

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-
-class EncoderError(RuntimeError):
-    """An encoder cannot be created or used (missing model files, bad configuration)."""
+from skillgraph.errors import EncoderError as EncoderError  # re-exported: its old home
 
 
 class Encoder(abc.ABC):

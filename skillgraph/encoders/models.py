@@ -77,13 +77,13 @@ def resolve_model(name_or_path: str, data_dir: Path) -> ModelSource:
             f"({', '.join(registered_models())}) and not a directory"
         )
     torch_dir = path if (path / "config.json").is_file() else None
-    onnx_dir = next(
+    exported_dir = next(
         (d for d in (path, path / "onnx") if (d / ONNX_MANIFEST).is_file()),
         None,
     )
-    if torch_dir is None and onnx_dir is None:
+    if torch_dir is None and exported_dir is None:
         raise EncoderError(
             f"{path} holds neither a sentence-transformers model (config.json) "
             f"nor an exported ONNX model ({ONNX_MANIFEST})"
         )
-    return ModelSource(name=path.name, torch_dir=torch_dir, onnx_dir=onnx_dir)
+    return ModelSource(name=path.name, torch_dir=torch_dir, onnx_dir=exported_dir)

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from skillgraph.encoders.base import file_digest
 
@@ -31,8 +32,8 @@ def onnx_file(precision: str) -> str:
 
 def write_onnx_dir(
     output_dir: Path,
-    write_fp32: Callable[[Path], None],
-    write_tokenizer: Callable[[Path], None],
+    write_fp32: Callable[[Path], object],
+    write_tokenizer: Callable[[Path], object],
     manifest: Mapping[str, object],
 ) -> dict[str, str]:
     """Create ``output_dir`` from an fp32 graph and a tokenizer; returns file digests.
@@ -61,7 +62,7 @@ def write_onnx_dir(
     return files
 
 
-def read_manifest(directory: Path) -> dict[str, object]:
+def read_manifest(directory: Path) -> dict[str, Any]:
     return json.loads((directory / ONNX_MANIFEST).read_text(encoding="utf-8"))
 
 

@@ -9,6 +9,13 @@ files (``skillgraph memory add``), a shipped seed, or users at run time (``POST 
 >>> memory.add([LabelledExample("You will weld pipes.", skills=(WELDING_URI,))])
 """
 
+from skillgraph.errors import (
+    ExampleBatchError,
+    ExampleError,
+    ExampleNotFoundError,
+    MemoryUnavailableError,
+    UnknownSkillError,
+)
 from skillgraph.memory.augmentation import (
     MemoryRetriever,
     SkillSupport,
@@ -16,13 +23,6 @@ from skillgraph.memory.augmentation import (
     skill_support,
 )
 from skillgraph.memory.datastore import DatastoreError, ExampleStore, Generation
-from skillgraph.memory.errors import (
-    ExampleBatchError,
-    ExampleError,
-    ExampleNotFoundError,
-    MemoryUnavailableError,
-    UnknownSkillError,
-)
 from skillgraph.memory.examples import AddedExample, LabelledExample, StoredExample, text_key
 from skillgraph.memory.memory import ExampleMemory, memory_path, seed_names, seed_path
 from skillgraph.memory.neighbours import Neighbour, NeighbourIndex

@@ -29,7 +29,7 @@ from skillgraph.memory.label_scores import SkillLabelScorer
 from skillgraph.memory.memory import ExampleMemory
 from skillgraph.memory.neighbours import Neighbour
 from skillgraph.records import Evidence
-from skillgraph.retrieval import Candidate, SkillRetriever, TopK, per_query
+from skillgraph.retrieval import Candidate, Retriever, TopK, per_query
 
 
 @dataclass(slots=True)
@@ -77,7 +77,7 @@ class MemoryRetriever:
 
     def __init__(
         self,
-        retriever: SkillRetriever,
+        retriever: Retriever,
         memory: ExampleMemory,
         settings: MemorySettings,
         scorer: SkillLabelScorer | None = None,

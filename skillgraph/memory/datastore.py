@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from skillgraph.errors import DatastoreError
 from skillgraph.memory.examples import (
     AddedExample,
     LabelledExample,
@@ -55,10 +56,6 @@ CREATE TABLE IF NOT EXISTS vectors (
 );
 """
 _COLUMNS = "id, text, skills, negatives, source, added"
-
-
-class DatastoreError(RuntimeError):
-    """The datastore file cannot be opened or has an unknown format."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ontology import EscoTaxonomy, UnknownConceptError
-from skillgraph.errors import TextTooLongError
-from skillgraph.memory.errors import ExampleError, UnknownSkillError
+from skillgraph.errors import ExampleError, TextTooLongError, UnknownSkillError
 
 
 @dataclass(frozen=True, slots=True)

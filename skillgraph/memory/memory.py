@@ -15,13 +15,13 @@ from pathlib import Path
 from ontology import EscoTaxonomy
 from skillgraph.config import Settings
 from skillgraph.encoders import Encoder
-from skillgraph.errors import InputError
-from skillgraph.memory.datastore import ExampleStore, Generation, StoreContents
-from skillgraph.memory.errors import (
+from skillgraph.errors import (
     ExampleBatchError,
     ExampleNotFoundError,
+    InputError,
     MemoryUnavailableError,
 )
+from skillgraph.memory.datastore import ExampleStore, Generation, StoreContents
 from skillgraph.memory.examples import (
     AddedExample,
     LabelledExample,

@@ -27,9 +27,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from ontology import EscoTaxonomy
+from skillgraph.errors import SourceFormatError
 from skillgraph.jsonl import json_objects
 from skillgraph.memory.examples import LabelledExample
 
@@ -40,10 +41,6 @@ NO_SKILL_LABELS = frozenset({"UNK", "LABEL NOT PRESENT", "UNDERSPECIFIED"})
 _URI_OR_UUID = re.compile(
     r"^(https?://\S+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
-
-
-class SourceFormatError(ValueError):
-    """A file is in none of the known formats, or not in the one named."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +126,8 @@ class _LabelMapper:
 
     def example(self, row_number: int, text: str, labels: Iterable[str], source: str) -> SourceRow:
         """A row from labels: known skills kept, no-skill markers ignored, others reported."""
-        uris, unmapped = [], []
+        uris: list[str] = []
+        unmapped: list[str] = []
         for label in labels:
             if label in NO_SKILL_LABELS:
                 continue
@@ -194,7 +192,9 @@ def _skillskape(handle: IO[str], mapper: _LabelMapper, source: str) -> Iterator[
 def _annotations(
     handle: IO[str], mapper: _LabelMapper, source: str, level: str
 ) -> Iterator[SourceRow]:
-    sentence, labels, first_row = None, [], 0
+    sentence: str | None = None
+    labels: list[str] = []
+    first_row = 0
     for row_number, row in enumerate(csv.DictReader(handle), start=1):
         label = (row.get("label") or "").strip()
         if level == "span":
@@ -235,8 +235,10 @@ def _decodable(row: SourceRow) -> SourceRow:
 
 
 def _open_bytes(path: Path) -> IO[bytes]:
-    opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open
-    return opener(path, "rb")
+    if path.suffix == ".gz":
+        # A binary stream, which typeshed does not derive from typing.IO.
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return open(path, "rb")
 
 
 def _text(raw: IO[bytes]) -> IO[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ontology import ESCO_ATTRIBUTION
-from skillgraph.errors import InputError
+from skillgraph.errors import GraphFormatError
 from skillgraph.procedure.graph import (
     InductionParameters,
     LinkedSkill,
@@ -38,10 +38,6 @@ CYCLE_BREAKING = (
     "transitions against it leave the DAG: the reverse of an interchangeable pair, or a back "
     "edge with too little support to be interchangeable."
 )
-
-
-class GraphFormatError(InputError):
-    """A document is not a procedure graph this version can read."""
 
 
 def graph_to_dict(graph: ProcedureGraph) -> dict[str, Any]:

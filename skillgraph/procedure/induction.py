@@ -95,7 +95,9 @@ def induce_graph(
     ranking = _ranking(stats)
     texts = _canonical_texts(wordings, clusters)
     ids = _stable_ids(texts)
-    skills = list(link_skills(texts)) if link_skills is not None else [()] * len(texts)
+    skills: list[Sequence[LinkedSkill]] = (
+        list(link_skills(texts)) if link_skills is not None else [()] * len(texts)
+    )
     nodes, branching = _nodes(stats, ranking, texts, ids, wordings, clusters, skills, settings)
     edges, removed = _edges(stats, ranking, ids, branching, settings)
     graph = ProcedureGraph(
@@ -192,7 +194,7 @@ class _Counts:
 
 def _ranking(stats: _Counts) -> dict[int, int]:
     """Rank of each node in the graph's order (see the module docstring, point 3)."""
-    net = Counter()
+    net: Counter[int] = Counter()
     for (a, b), count in stats.before.items():
         net[a] += count
         net[b] -= count

@@ -97,7 +97,9 @@ class GraphPredictor:
         self._ids = [node.id for node in graph.nodes]
         self._prior: dict[str | None, float] = {n.id: n.support + _PRIOR for n in graph.nodes}
         self._prior[END] = graph.sequences + _PRIOR
-        self._starts = Counter({n.id: n.starts for n in graph.nodes if n.starts})
+        self._starts: Counter[str | None] = Counter(
+            {n.id: n.starts for n in graph.nodes if n.starts}
+        )
         self._after: dict[str, Counter[str | None]] = defaultdict(Counter)
         for edge in graph.edges:
             self._after[edge.source][edge.target] += edge.support

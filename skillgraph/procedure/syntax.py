@@ -13,7 +13,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skillgraph.errors import SkillgraphError
+from skillgraph.errors import EnglishModelMissingError
 from skillgraph.version import extra
 
 if TYPE_CHECKING:  # spaCy (and the torch it imports) load on first parse, not on import
@@ -27,10 +27,6 @@ _parse_lock = threading.Lock()
 _pipeline: Language | None = None
 
 _NOUNS = {"NOUN", "PROPN"}
-
-
-class EnglishModelMissingError(SkillgraphError):
-    """The English pipeline procedure graphs parse with is not installed (an extra)."""
 
 
 def english_pipeline() -> Language:

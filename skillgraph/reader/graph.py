@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from skillgraph.errors import GraphError
+
 if TYPE_CHECKING:
     import onnx
 
@@ -19,10 +21,6 @@ MASK = "attention_mask"
 HEAD_MASK = "head_attention_mask"  # the trunk's mask, passed on to the head
 PROBABILITIES = "probabilities"
 SPAN_STATES = "span_states"
-
-
-class GraphError(ValueError):
-    """A graph does not have the shape the reader needs."""
 
 
 def hidden_name(position: int) -> str:

@@ -86,7 +86,7 @@ class SentenceReader:
 
     def read(self, sentences: Sequence[str]) -> list[Reading]:
         """A reading per sentence, in order."""
-        found: list[Reading | None] = [None] * len(sentences)
+        found: dict[int, Reading] = {}  # by position in sentences
         # Similar lengths together: less padding.
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         for start in range(0, len(order), self.batch_size):
@@ -106,7 +106,7 @@ class SentenceReader:
                     encoding.offsets[:n],
                     encoding.word_ids[:n],
                 )
-        return found  # type: ignore[return-value]
+        return [found[i] for i in range(len(sentences))]
 
 
 def _reading(
@@ -192,7 +192,7 @@ def expand_reader(head: SpanHeadModel, trunk_dir: Path, target: Path) -> None:
 
 def _fingerprint(trunk_dir: Path) -> str:
     """The digest of the trunk's fp32 graph: the weights a head was trained on."""
-    return str(read_manifest(trunk_dir)["files"][onnx_file("fp32")])  # type: ignore[index]
+    return str(read_manifest(trunk_dir)["files"][onnx_file("fp32")])
 
 
 def reader_dir(head: SpanHeadModel, data_dir: Path) -> Path:

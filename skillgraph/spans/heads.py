@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillgraph.encoders.base import file_digest
-from skillgraph.errors import SkillgraphError
+from skillgraph.errors import SpanModelError
 
 SHIPPED_SPANS_DIR = Path(__file__).resolve().parent / "shipped"
 DEFAULT_SPAN_MODEL = "skillgraph-minilm-esco-spans"
@@ -20,10 +20,6 @@ MANIFEST = "manifest.json"
 PACKED_HEAD = "head-packed.onnx"
 PLAIN_HEAD = "head-fp32.onnx"
 CALIBRATION_FILE = "calibration.json"  # fitted for this head and its encoder (calibrate)
-
-
-class SpanModelError(SkillgraphError):
-    """The span model cannot be found, or does not fit the configured encoder."""
 
 
 @dataclass(frozen=True)

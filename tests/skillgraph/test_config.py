@@ -1,3 +1,6 @@
+import dataclasses
+import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -116,3 +119,82 @@ def test_every_layer_above_a_profile_still_wins(tmp_path: Path):
 def test_an_unknown_profile_names_the_known_ones(layer):
     with pytest.raises(ConfigError, match="unknown profile 'turbo'; choose one of fast, accurate"):
         load_settings(**{"environ": {}, **layer})
+
+
+def _choice_settings() -> list[tuple[str, tuple[str, ...]]]:
+    """Every ``Literal`` setting as (dotted key, choices), found from the dataclasses' hints."""
+    found = []
+    for section in dataclasses.fields(Settings):
+        kind = typing.get_type_hints(Settings)[section.name]
+        if not dataclasses.is_dataclass(kind):
+            continue
+        for name, hint in typing.get_type_hints(kind).items():
+            if typing.get_origin(hint) is typing.Literal:
+                found.append((f"{section.name}.{name}", typing.get_args(hint)))
+    return found
+
+
+CHOICES = _choice_settings()
+
+
+def test_the_choice_settings_are_literals():
+    keys = {key for key, _ in CHOICES}
+    assert {
+        "encoder.backend",
+        "encoder.precision",
+        "index.kind",
+        "spans.precision",
+        "spans.decoding",
+        "store.layout",
+        "store.protocol",
+        "store.auth",
+    } <= keys
+
+
+def _load_with(layer: str, key: str, value: str, tmp_path: Path) -> Settings:
+    section, name = key.split(".")
+    if layer == "file":
+        path = tmp_path / "skillgraph.toml"
+        path.write_text(f'[{section}]\n{name} = "{value}"\n')
+        return load_settings(path, environ={})
+    if layer == "environment":
+        return load_settings(environ={f"SKILLGRAPH_{section.upper()}__{name.upper()}": value})
+    return load_settings(overrides={key: value}, environ={})
+
+
+@pytest.mark.parametrize("layer", ["file", "environment", "overrides"])
+@pytest.mark.parametrize(("key", "choices"), CHOICES, ids=[key for key, _ in CHOICES])
+def test_a_choice_setting_refuses_other_values_when_loaded(layer, key, choices, tmp_path):
+    listed = ", ".join(choices)
+    message = f"setting '{key}' must be one of {listed}; got 'bogus'"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        _load_with(layer, key, "bogus", tmp_path)
+    for choice in choices:
+        section, name = key.split(".")
+        assert getattr(getattr(_load_with(layer, key, choice, tmp_path), section), name) == choice
+
+
+def test_a_choice_setting_refuses_a_value_of_another_type(tmp_path):
+    path = tmp_path / "skillgraph.toml"
+    path.write_text("[index]\nkind = 3\n")
+    with pytest.raises(ConfigError, match=r"'index.kind' must be one of fast, exact, hnsw, ivf"):
+        load_settings(path, environ={})
+
+
+def test_the_choices_are_what_the_code_accepts():
+    from skillgraph.encoders import BACKENDS
+    from skillgraph.encoders.onnx_files import PRECISIONS
+    from skillgraph.index_kinds import INDEX_KINDS
+    from skillgraph.spans.decoding import DECODINGS
+
+    choices = dict(CHOICES)
+    assert set(choices["encoder.backend"]) == set(BACKENDS)
+    assert set(choices["encoder.precision"]) == set(PRECISIONS)
+    assert set(choices["spans.precision"]) == set(PRECISIONS)
+    assert set(choices["index.kind"]) == set(INDEX_KINDS)
+    assert set(choices["spans.decoding"]) == set(DECODINGS)
+
+
+def test_every_profile_value_is_a_valid_choice():
+    for profile in PROFILES:
+        load_settings(overrides={"profile": profile}, environ={})  # raises on a bad preset

@@ -92,3 +92,31 @@ def test_the_progress_bar_counts_what_is_encoded(capsys):
         update(done, 100)
     err = capsys.readouterr().err
     assert "encoding ESCO (first use)" in err and "100/100" in err
+
+
+def test_to_rdflib_is_the_graph_the_export_writes(pipeline, tmp_path):
+    """The same posting through `skillgraph extract` and `export postings` (real commands),
+    and through the library: the same named graph."""
+    import csv
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from rdflib import Dataset, URIRef
+    from rdflib.compare import isomorphic
+
+    with (tmp_path / "ads.csv").open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows([["id", "text"], ["ad-1", AD]])
+    command = str(Path(sys.executable).with_name("skillgraph"))
+    for args in (
+        ["extract", str(tmp_path / "ads.csv"), "-o", str(tmp_path / "ads.jsonl")],
+        ["export", "postings", str(tmp_path / "ads.jsonl"), "-o", str(tmp_path / "ads.nq")],
+    ):
+        subprocess.run([command, *args], check=True, capture_output=True)
+    exported = Dataset()
+    exported.parse(tmp_path / "ads.nq", format="nquads")
+
+    graph = pipeline.extract(AD).to_rdflib("ad-1")
+    assert isinstance(graph.identifier, URIRef) and graph.identifier.endswith("/graph/ad-1")
+    assert len(graph) > 10
+    assert isomorphic(graph, exported.graph(graph.identifier))

@@ -72,7 +72,8 @@ def test_user_errors_are_one_line_without_traceback(cli, tmp_path):
         "--set", "encoder.backend=tensorflow", "extract", "-", "--input-format", "jsonl", input=""
     )
     assert result.exit_code == 1
-    assert "unknown encoder backend 'tensorflow'" in result.stderr
+    # Refused when the settings load, with the choices.
+    assert "setting 'encoder.backend' must be one of onnx, torch; got 'tensorflow'" in result.stderr
     assert "Traceback" not in result.output
     bad = cli("--set", "nonsense", "esco", "list")
     assert bad.exit_code == 2 and "KEY=VALUE" in bad.stderr

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
 from skillgraph import Settings, SkillGraph
-from skillgraph.config import EncoderSettings
+from skillgraph.config import ConfigError, EncoderSettings
 from skillgraph.encoders import file_digest, load_encoder
 from skillgraph.runtime import load_span_reader
 from skillgraph.spans import (
@@ -145,8 +146,12 @@ def test_the_decoding_is_a_setting_and_part_of_the_fingerprint(model_data_dir):
     sentence = "You will plan and manage large teams of engineers."
     spans = {r.decoding: r.read([sentence])[0].spans for r in (viterbi, argmax)}
     assert spans["viterbi"] and spans["argmax"]
+    with pytest.raises(ConfigError, match=r"'spans\.decoding' must be one of viterbi, argmax"):
+        settings.replace({"spans.decoding": "greedy"})  # refused with the settings
+    # Settings built without loading them still meet the reader's own check.
+    greedy = dataclasses.replace(settings.spans, decoding="greedy")  # type: ignore[arg-type]
     with pytest.raises(SpanModelError, match="unknown span decoding 'greedy'"):
-        load_span_reader(settings.replace({"spans.decoding": "greedy"}))
+        load_span_reader(dataclasses.replace(settings, spans=greedy))
 
 
 def test_a_head_for_another_encoder_is_refused(model_data_dir, small_taxonomy):

@@ -26,7 +26,7 @@ from pyoxigraph import NamedNode
 
 from ontology import EscoRelease
 from ontology.taxonomy import SKILL_NAMESPACE
-from services.rdf.errors import RdfInputError
+from skillgraph.errors import RdfInputError
 
 __all__ = ["DEFAULT_BASE_IRI", "DEFAULT_DATASET", "IriScheme", "encode_key"]
 
