@@ -286,11 +286,11 @@ def _warn_dangling(taxonomy: EscoTaxonomy) -> None:
     concepts: Iterable[Skill | Occupation | SkillGroup | IscoGroup] = chain(
         skills, occupations, taxonomy.skill_groups.values(), taxonomy.isco_groups.values()
     )
-    Record = Skill | Occupation
+    records: tuple[Iterable[Skill | Occupation], ...] = (skills, occupations)
     references = chain(
         (uri for concept in concepts for uri in concept.broader),
-        (uri for record in chain[Record](skills, occupations) for uri in record.essential_skills),
-        (uri for record in chain[Record](skills, occupations) for uri in record.optional_skills),
+        (uri for record in chain(*records) for uri in record.essential_skills),
+        (uri for record in chain(*records) for uri in record.optional_skills),
     )
     dangling = sum(1 for uri in references if uri not in known)
     if dangling:
