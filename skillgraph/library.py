@@ -166,13 +166,14 @@ class Pipeline:
             raise SkillgraphError("this pipeline has no span model (spans.model is empty)")
         stamp = ModelStamp(extraction.reader.name, extraction.reader.fingerprint)
         single = isinstance(texts, str)
-        inputs = [texts] if single else list(texts)
-
-        def result(index: int, text: str | None, spans=(), error=None) -> SpansResult:
-            return SpansResult(index, text, tuple(spans), stamp, error)
-
-        found = _in_batches(inputs, self.graph.extractor.check_text, self.graph.extractor.tag_spans)
-        results = [result(i, text, spans, error) for i, text, spans, error in found]
+        extractor = self.graph.extractor
+        found = _in_batches(
+            [texts] if single else list(texts), extractor.check_text, extractor.tag_spans
+        )
+        results = [
+            SpansResult(index, text, tuple(spans), stamp, error)
+            for index, text, spans, error in found
+        ]
         return results[0] if single else results
 
     def skill(self, uri_or_uuid: str) -> Skill:

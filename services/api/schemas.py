@@ -62,20 +62,22 @@ class InduceRequest(Body):
     skills: bool = Field(True, description="link each step to ESCO skills")
 
 
-class ExampleFields(Body):
-    text: str
+class ExampleLabels(Body):
+    """What an example says about its text."""
+
     skills: list[str] = Field(default_factory=list, description="ESCO skill URIs it expresses")
     negatives: list[str] = Field(default_factory=list, description="ESCO URIs it does not")
     source: str = "api"
 
 
-class ExamplesRequest(Body):
+class ExampleFields(ExampleLabels):
+    text: str
+
+
+class ExamplesRequest(ExampleLabels):
     """One example, or ``{"examples": [...]}`` (all or nothing)."""
 
     text: str | None = None
-    skills: list[str] = Field(default_factory=list)
-    negatives: list[str] = Field(default_factory=list)
-    source: str = "api"
     examples: list[ExampleFields] | None = Field(None, min_length=1)
 
 
