@@ -22,6 +22,9 @@ Overrides use dotted keys (``{"encoder.backend": "torch"}``).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.metadata
+import logging
 import os
 import tomllib
 import types
@@ -29,13 +32,17 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from ontology import DEFAULT_SNAPSHOT
 from skillgraph.errors import ConfigError
 from skillgraph.profiles import DEFAULT_PROFILE, profile_named
 
 ENV_PREFIX = "SKILLGRAPH_"
+# Sections other packages define (services.settings: api, rdf, store), one entry point each.
+SECTIONS_ELSEWHERE = "skillgraph.settings"
+
+log = logging.getLogger(__name__)
 
 # Settings with fixed choices: a value outside them is refused when settings load, naming them.
 # (The code that uses each keeps its own check, for settings objects built without loading.)
@@ -43,9 +50,6 @@ EncoderBackend = Literal["onnx", "torch"]  # skillgraph.encoders.BACKENDS
 OnnxPrecision = Literal["fp32", "int8"]  # skillgraph.encoders.onnx_files.PRECISIONS
 IndexKindName = Literal["fast", "exact", "hnsw", "ivf"]  # skillgraph.index_kinds.INDEX_KINDS
 SpanDecoding = Literal["viterbi", "argmax"]  # skillgraph.spans.decoding.DECODINGS
-StoreLayout = Literal["oxigraph", "virtuoso"]  # services.rdf.remote_store.LAYOUTS
-StoreProtocol = Literal["auto", "gsp", "update"]  # services.rdf.remote_store.Protocol
-StoreAuth = Literal["basic", "digest"]
 
 
 def default_data_dir() -> Path:
@@ -124,30 +128,6 @@ class SpanSettings:
 
 
 @dataclass(frozen=True)
-class ApiSettings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    # Request threads mostly wait for the extraction worker, which serves them together.
-    threads: int = 16
-    batch_window_ms: float = 2.0  # how long the worker waits for more requests to batch
-    max_batch_texts: int = 64
-    max_body_bytes: int = 1_048_576
-    max_search_results: int = 100
-    max_batch_items: int = 100  # texts per POST /v1/extract/batch
-    # API keys (services/api/access.py): off while none is set. keys may read and write,
-    # read_keys only read; keys_file holds "KEY" or "KEY read" lines. open_reads: reads need
-    # no key, writes (POST/DELETE /v1/examples) still do.
-    keys: str = ""
-    read_keys: str = ""
-    keys_file: str = ""
-    open_reads: bool = False
-    rate_limit: float = 0.0  # requests a minute per key (or client address); 0: no limit
-    rate_burst: int = 20  # requests a client may send at once before the rate applies
-    cors_origins: str = ""  # origins allowed cross-origin, comma-separated ("*": any); "": none
-    shutdown_grace: float = 10.0  # seconds in-flight requests get to finish on SIGTERM
-
-
-@dataclass(frozen=True)
 class ProcedureSettings:
     # Steps join one node when their action keys agree and their cosine reaches this.
     cluster_threshold: float = 0.85
@@ -166,35 +146,6 @@ class ProcedureSettings:
     # A prediction query's step names a graph node at this cosine (exact text always does).
     step_match_threshold: float = 0.75
     max_steps_per_sequence: int = 200
-
-
-@dataclass(frozen=True)
-class RdfSettings:
-    # Instance IRIs are {base_iri}{dataset}/...: set a base you control, and a dataset name per
-    # collection of postings (docs/knowledge-graph.md).
-    base_iri: str = "https://w3id.org/skillgraph/data/"
-    dataset: str = "default"
-
-
-@dataclass(frozen=True)
-class StoreSettings:
-    # "" for the embedded store under <data_dir>/store, a directory for an embedded store there,
-    # or the http(s) URL of a SPARQL server (user:password@ in it works too).
-    url: str = ""
-    layout: StoreLayout = "oxigraph"  # a server's endpoint paths
-    # "gsp" (Graph Store Protocol), "update", or "auto": GSP, else Update.
-    protocol: StoreProtocol = "auto"
-    user: str = ""
-    password: str = ""
-    auth: StoreAuth = "basic"  # "digest" for Virtuoso
-    timeout: float = 60.0  # seconds per HTTP request
-    retries: int = 5  # per request, with exponential back-off from backoff seconds
-    backoff: float = 0.5
-    concurrency: int = 4  # Graph Store requests in flight
-    batch_postings: int = 500  # postings per batch (a batch is the unit of resume)
-    lock_wait: float = 10.0  # seconds to wait for the embedded store's lock
-    query_timeout: float = 10.0  # seconds, for POST /v1/sparql
-    max_query_results: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -224,13 +175,10 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     spans: SpanSettings = field(default_factory=SpanSettings)
-    api: ApiSettings = field(default_factory=ApiSettings)
-    rdf: RdfSettings = field(default_factory=RdfSettings)
-    store: StoreSettings = field(default_factory=StoreSettings)
     procedure: ProcedureSettings = field(default_factory=ProcedureSettings)
     memory: MemorySettings = field(default_factory=MemorySettings)
 
-    def replace(self, overrides: Mapping[str, Any]) -> Settings:
+    def replace(self, overrides: Mapping[str, Any]) -> Self:
         """A copy with dotted-key overrides applied (``{"index.kind": "hnsw"}``).
 
         A new ``profile`` applies its preset first, under the other overrides given with it.
@@ -246,7 +194,15 @@ def load_settings(
     config_file: str | os.PathLike[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    schema: type[Settings] = Settings,
 ) -> Settings:
+    """Settings of ``schema`` (a subclass adds sections) from every layer.
+
+    A section that another package defines (:data:`SECTIONS_ELSEWHERE`) and ``schema`` does not
+    is skipped in the file and the environment, which programs share; in ``overrides`` it is
+    refused like any unknown setting.
+    """
     environ = os.environ if environ is None else environ
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     path = config_file or environ.get(ENV_PREFIX + "CONFIG")
@@ -258,10 +214,10 @@ def load_settings(
         ((layer["profile"], name) for layer, name in layers if "profile" in layer),
         (DEFAULT_PROFILE, "defaults"),
     )
-    settings = _with_profile(Settings(), chosen, source)
+    settings = _with_profile(schema(), chosen, source)
     if from_file:
-        settings = _apply(settings, from_file, source=str(path))
-    settings = _apply(settings, from_environ, source="environment")
+        settings = _apply(settings, _own(from_file, schema, str(path)), source=str(path))
+    settings = _apply(settings, _own(from_environ, schema, "environment"), source="environment")
     if overrides:
         settings = _apply(settings, _nest(overrides, source="overrides"), source="overrides")
     return dataclasses.replace(settings, profile=profile_named(chosen).name)  # as it is spelt
@@ -276,6 +232,23 @@ def _with_profile(settings: Settings, name: Any, source: str) -> Settings:
         raise ConfigError(f"{source}: {exc}") from None
     preset = _nest(profile.settings, source=f"profile {profile.name!r}")
     return _apply(settings, {**preset, "profile": profile.name}, source=f"profile {profile.name}")
+
+
+def _own(values: dict[str, Any], schema: type[Settings], source: str) -> dict[str, Any]:
+    """``values`` without the sections that belong to another package's schema."""
+    known = {f.name for f in dataclasses.fields(schema)}
+    skipped = [key for key in values if key not in known and key in sections_elsewhere()]
+    if skipped:
+        log.debug("%s: sections %s are read by another schema", source, ", ".join(skipped))
+    return {key: value for key, value in values.items() if key not in skipped}
+
+
+@functools.cache
+def sections_elsewhere() -> dict[str, str]:
+    """Section name -> the module that defines it, as other packages register them (read from
+    their metadata, without importing them)."""
+    entries = importlib.metadata.entry_points(group=SECTIONS_ELSEWHERE)
+    return {entry.name: entry.module for entry in entries}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -317,7 +290,9 @@ def _apply(obj: Any, values: Mapping[str, Any], source: str, prefix: str = "") -
     for key, value in values.items():
         name = prefix + key
         if key not in known:
-            raise ConfigError(f"{source}: unknown setting {name!r}")
+            owner = sections_elsewhere().get(name)
+            hint = f" here (it is a section of {owner}'s settings)" if owner else ""
+            raise ConfigError(f"{source}: unknown setting {name!r}{hint}")
         current = getattr(obj, key)
         if dataclasses.is_dataclass(current):
             if not isinstance(value, Mapping):

@@ -22,8 +22,8 @@ from typing import TypeVar
 from flask import Flask, g, request
 
 from services.api.problems import ApiProblem
+from services.settings import ApiSettings
 from skillgraph import ConfigError
-from skillgraph.config import ApiSettings
 
 View = TypeVar("View", bound=Callable)
 

@@ -30,20 +30,22 @@ from services.api.rate_limit import RateLimiter
 from services.api.state import EXTENSION, SPAN_TAGGING, ServiceState
 from services.rdf import embedded_store_path
 from services.rdf.timed_query import TimedQueries
-from skillgraph import Settings, SkillGraph, load_settings
+from services.settings import ServiceSettings, load_service_settings
+from skillgraph import Settings, SkillGraph
 from skillgraph.procedure import ProcedureExtractor
 
 log = logging.getLogger(__name__)
 
 
 def create_app(config: Settings | None = None, graph: SkillGraph | None = None) -> OpenAPI:
-    """Build the app for ``config`` (default: the loaded settings).
+    """Build the app for ``config`` (default: the loaded service settings; core settings get
+    the service sections' defaults).
 
     ``graph`` lets a caller that already holds a loaded runtime (tests, a CLI that loaded one)
     share it instead of loading the model and index a second time. Every piece of shared state
     is built here, once, before the first request (:class:`ServiceState`).
     """
-    settings = config or load_settings()
+    settings = ServiceSettings.extending(config) if config else load_service_settings()
     api = settings.api
     keys = KeyRing.from_settings(api)  # a bad keys file fails here, before the models load
     app = openapi_app("skillgraph")
@@ -53,6 +55,7 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     graph = graph or SkillGraph.load(settings)
     store = settings.store
     app.extensions[EXTENSION] = ServiceState(
+        settings=settings,
         graph=graph,
         batcher=MicroBatcher(
             _processing(graph), window=api.batch_window_ms / 1000, max_texts=api.max_batch_texts

@@ -17,7 +17,7 @@ from services.api.schemas import (
     ExtractRequest,
     ExtractResponse,
 )
-from services.api.state import current_batcher, current_graph
+from services.api.state import current_batcher, current_graph, current_settings
 from skillgraph import InputError
 from skillgraph.errors import TextTooLongError
 
@@ -53,7 +53,7 @@ def extract(body: ExtractRequest):
 def extract_batch(body: ExtractBatchRequest):
     graph = current_graph()
     texts = body.texts
-    limit = graph.settings.api.max_batch_items
+    limit = current_settings().api.max_batch_items
     if len(texts) > limit:
         raise ApiProblem(413, f"too many texts: {len(texts)} (limit {limit})", limit=limit)
     extractor = graph.extractor

@@ -10,6 +10,7 @@ from flask import current_app
 
 from services.api.batching import MicroBatcher
 from services.rdf.timed_query import TimedQueries
+from services.settings import ServiceSettings
 from skillgraph import SkillGraph
 from skillgraph.procedure import ProcedureExtractor
 
@@ -19,6 +20,7 @@ SPAN_TAGGING = "spans"  # the batcher's task for POST /v1/spans; every other is 
 
 @dataclass(frozen=True)
 class ServiceState:
+    settings: ServiceSettings
     graph: SkillGraph
     batcher: MicroBatcher
     procedures: ProcedureExtractor
@@ -28,6 +30,10 @@ class ServiceState:
 
 def current_state() -> ServiceState:
     return current_app.extensions[EXTENSION]
+
+
+def current_settings() -> ServiceSettings:
+    return current_state().settings
 
 
 def current_graph() -> SkillGraph:

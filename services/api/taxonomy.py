@@ -16,7 +16,7 @@ from services.api.schemas import (
     SkillSearchQuery,
     SkillSearchResponse,
 )
-from services.api.state import current_graph
+from services.api.state import current_graph, current_settings
 
 blueprint = APIBlueprint("taxonomy", __name__, abp_tags=[Tag(name="ESCO")])
 
@@ -79,7 +79,7 @@ def get_skill(path: ConceptPath):
 )
 def search_skills(query: SkillSearchQuery):
     graph = current_graph()
-    limit = check_limit("limit", query.limit, graph.settings.api.max_search_results)
+    limit = check_limit("limit", query.limit, current_settings().api.max_search_results)
     text = query.q.strip()
     if not text:
         raise ApiProblem(400, "give a search text in the query parameter q (/v1/skills?q=python)")

@@ -25,7 +25,8 @@ from services.cli.span_training import (
 from services.cli.spans import spans_command
 from services.cli.spark import spark_extract_command
 from services.cli.train import interpolate_command, ship_model_command, train_command
-from skillgraph import ConfigError, SkillgraphError, load_settings
+from services.settings import load_service_settings
+from skillgraph import ConfigError, SkillgraphError
 from skillgraph.profiles import PROFILES
 from skillgraph.version import __version__, extra
 
@@ -95,7 +96,7 @@ def main(ctx: click.Context, config, profile, data_dir, settings, verbose, quiet
     if profile:
         overrides["profile"] = profile
     try:
-        ctx.obj = CliContext(load_settings(config, overrides))
+        ctx.obj = CliContext(load_service_settings(config, overrides))
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 

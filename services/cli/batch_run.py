@@ -108,7 +108,6 @@ _OPTIONS = (
     ),
 )
 _NAMES = tuple(field.name for field in fields(BatchOptions))
-_NOT_RESULTS = ("api", "store", "rdf")  # settings sections a batch run's results never read
 
 
 def batch_options(function: Callable) -> Callable:
@@ -169,7 +168,7 @@ def run_identity(
 ) -> dict[str, Any]:
     """What a resumed run must share with the run it resumes: the command's own ``identity``
     (parameters, model), the input file as it was, how it is read and batched, and every
-    setting except thread counts and the service's sections (which change no result)."""
+    core setting except thread counts (the service sections change no result)."""
     if batch.resume and batch.input_path == "-":
         raise BatchResumeError("a run reading stdin cannot be resumed: give the input as a file")
     source: dict[str, Any] = {"path": batch.input_path}
@@ -181,11 +180,8 @@ def run_identity(
         except OSError:
             pass  # the reader says why it cannot be read
     unthreaded = dataclasses.asdict(with_threads(settings, 0))
-    for section in _NOT_RESULTS:
-        unthreaded.pop(section)
-    digest = hashlib.sha256(
-        json.dumps(unthreaded, sort_keys=True, default=str).encode()
-    ).hexdigest()
+    core = {field.name: unthreaded[field.name] for field in fields(Settings)}
+    digest = hashlib.sha256(json.dumps(core, sort_keys=True, default=str).encode()).hexdigest()
     return {
         **identity,
         "input": source,

@@ -9,12 +9,13 @@ from functools import cached_property
 from tqdm import tqdm
 
 from ontology import EscoTaxonomy
-from skillgraph import Settings, SkillGraph, load_taxonomy
+from services.settings import ServiceSettings
+from skillgraph import SkillGraph, load_taxonomy
 
 
 @dataclass
 class CliContext:
-    settings: Settings
+    settings: ServiceSettings
 
     @cached_property
     def taxonomy(self) -> EscoTaxonomy:

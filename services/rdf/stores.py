@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from services.rdf.embedded_store import EmbeddedStore
 from services.rdf.errors import StoreError
 from services.rdf.store import GraphStore
-from skillgraph.config import StoreSettings
+from services.settings import StoreSettings
 
 __all__ = ["embedded_store_path", "open_store", "store_location"]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgraph.config import ConfigError, Settings, load_settings
+from skillgraph.config import ConfigError, Settings, load_settings, sections_elsewhere
 from skillgraph.profiles import PROFILES
 
 
@@ -39,9 +39,9 @@ def test_config_file_from_environment(tmp_path: Path):
 
 def test_environment_values_are_coerced():
     settings = load_settings(
-        environ={"SKILLGRAPH_API__PORT": "9000", "SKILLGRAPH_EXTRACTION__MIN_SCORE": "0.7"}
+        environ={"SKILLGRAPH_ENCODER__BATCH_SIZE": "9", "SKILLGRAPH_EXTRACTION__MIN_SCORE": "0.7"}
     )
-    assert settings.api.port == 9000
+    assert settings.encoder.batch_size == 9
     assert settings.extraction.min_score == pytest.approx(0.7)
 
 
@@ -49,7 +49,7 @@ def test_environment_values_are_coerced():
     ("overrides", "message"),
     [
         ({"encoder.bakend": "torch"}, "unknown setting 'encoder.bakend'"),
-        ({"api.port": "eighty"}, "'api.port' must be int"),
+        ({"encoder.batch_size": "eight"}, "'encoder.batch_size' must be int"),
         ({"encoder": "torch"}, "'encoder' is a section"),
         ({"a.b.c": 1}, "too many parts"),
     ],
@@ -69,8 +69,32 @@ def test_missing_and_invalid_config_files(tmp_path: Path):
 
 
 def test_none_overrides_leave_values_alone():
-    settings = load_settings(overrides={"api.port": None}, environ={})
-    assert settings.api.port == 8000
+    settings = load_settings(overrides={"encoder.batch_size": None}, environ={})
+    assert settings.encoder.batch_size == Settings().encoder.batch_size
+
+
+def test_the_core_leaves_the_service_sections_in_a_shared_file_and_environment(tmp_path: Path):
+    # A notebook reads the server's file and runs in its container's environment.
+    assert {"api", "rdf", "store"} <= set(sections_elsewhere())
+    path = tmp_path / "skillgraph.toml"
+    path.write_text('[api]\nport = 9000\n[store]\nurl = "http://127.0.0.1:7878"\n')
+    settings = load_settings(path, environ={"SKILLGRAPH_API__PORT": "9001"})
+    assert settings == Settings()
+    assert not hasattr(settings, "api")
+
+
+def test_a_section_nobody_defines_is_still_refused_in_a_file(tmp_path: Path):
+    path = tmp_path / "skillgraph.toml"
+    path.write_text("[encodr]\nbackend = 'torch'\n")
+    with pytest.raises(ConfigError, match="unknown setting 'encodr'"):
+        load_settings(path, environ={})
+
+
+def test_a_service_setting_given_to_the_core_directly_is_refused_naming_its_owner():
+    with pytest.raises(ConfigError, match=r"unknown setting 'api' here .*services\.settings"):
+        load_settings(overrides={"api.port": 9000}, environ={})
+    with pytest.raises(ConfigError, match="unknown setting 'store'"):
+        Settings().replace({"store.url": "http://127.0.0.1:7878"})
 
 
 def test_the_default_profile_is_fast_and_changes_nothing():
@@ -121,11 +145,11 @@ def test_an_unknown_profile_names_the_known_ones(layer):
         load_settings(**{"environ": {}, **layer})
 
 
-def _choice_settings() -> list[tuple[str, tuple[str, ...]]]:
+def choice_settings(schema: type[Settings]) -> list[tuple[str, tuple[str, ...]]]:
     """Every ``Literal`` setting as (dotted key, choices), found from the dataclasses' hints."""
     found = []
-    for section in dataclasses.fields(Settings):
-        kind = typing.get_type_hints(Settings)[section.name]
+    for section in dataclasses.fields(schema):
+        kind = typing.get_type_hints(schema)[section.name]
         if not dataclasses.is_dataclass(kind):
             continue
         for name, hint in typing.get_type_hints(kind).items():
@@ -134,7 +158,7 @@ def _choice_settings() -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
-CHOICES = _choice_settings()
+CHOICES = choice_settings(Settings)
 
 
 def test_the_choice_settings_are_literals():
@@ -145,9 +169,6 @@ def test_the_choice_settings_are_literals():
         "index.kind",
         "spans.precision",
         "spans.decoding",
-        "store.layout",
-        "store.protocol",
-        "store.auth",
     } <= keys
 
 

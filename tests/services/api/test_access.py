@@ -11,8 +11,8 @@ import pytest
 from services.api import create_app
 from services.api.access import KeyRing, Scope, key_id
 from services.api.request_log import ACCESS_LOGGER
+from services.settings import ApiSettings, ServiceSettings
 from skillgraph import ConfigError, SkillGraph
-from skillgraph.config import ApiSettings
 
 WRITE_KEY, READ_KEY = "w-secret-1234", "r-secret-5678"
 EXTRACT = {"json": {"text": "You know Python.", "top_k": 3}}
@@ -20,7 +20,9 @@ EXAMPLE = {"json": {"text": "You tame pythons.", "skills": ["no-such-skill"]}}
 
 
 def _client(graph: SkillGraph, **api: object):
-    settings = graph.settings.replace({f"api.{k}": v for k, v in api.items()})
+    settings = ServiceSettings.extending(graph.settings).replace(
+        {f"api.{k}": v for k, v in api.items()}
+    )
     return create_app(settings, graph=graph).test_client()
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from services.api import create_app
 from services.api.rate_limit import RateLimiter
+from services.settings import ServiceSettings
 
 
 class Clock:
@@ -48,7 +49,7 @@ def test_bad_limits_are_refused():
 
 
 def test_the_app_answers_429_with_retry_after(full_graph):
-    settings = full_graph.settings.replace(
+    settings = ServiceSettings.extending(full_graph.settings).replace(
         {"api.rate_limit": "6", "api.rate_burst": "2", "api.keys": "k1,k2"}
     )
     client = create_app(settings, graph=full_graph).test_client()

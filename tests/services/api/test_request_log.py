@@ -10,11 +10,14 @@ import pytest
 from services.api import create_app
 from services.api.request_log import ACCESS_LOGGER, JsonLogFormatter
 from services.api.state import current_state
+from services.settings import ServiceSettings
 
 
 @pytest.fixture(scope="module")
 def app(full_graph):
-    settings = full_graph.settings.replace({"api.cors_origins": "https://jobs.example.org"})
+    settings = ServiceSettings.extending(full_graph.settings).replace(
+        {"api.cors_origins": "https://jobs.example.org"}
+    )
     return create_app(settings, graph=full_graph)
 
 

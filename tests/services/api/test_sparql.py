@@ -24,6 +24,7 @@ from services.rdf import (
     read_results,
 )
 from services.rdf.rdf_input import triple_chunks
+from services.settings import ServiceSettings
 from skillgraph import SkillGraph
 from tests.services.rdf.conftest import HOSTILE, posting_rows, write_jsonl
 
@@ -48,7 +49,7 @@ def sparql_url(
     with EmbeddedStore(embedded_store_path(data_dir)) as store:
         store.write(chunks)
         store.write(list(triple_chunks(esco_triples(small_taxonomy), release)))
-    settings = full_graph.settings.replace(
+    settings = ServiceSettings.extending(full_graph.settings).replace(
         {
             "data_dir": str(data_dir),
             "store.query_timeout": 2,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.cli.batch_run import BatchOptions, run_identity
-from skillgraph import Settings
+from services.settings import ServiceSettings
 
 
 def _options(path: Path) -> BatchOptions:
@@ -26,7 +26,7 @@ def _options(path: Path) -> BatchOptions:
 def test_settings_that_change_no_result_do_not_block_a_resume(tmp_path: Path):
     source = tmp_path / "ads.jsonl"
     source.write_text('{"id": "1", "text": "x"}\n')
-    options, base = _options(source), Settings(data_dir=tmp_path)
+    options, base = _options(source), ServiceSettings(data_dir=tmp_path)
     identity = run_identity(options, base, {"command": "extract"})
     for unchanged in (
         {"encoder.threads": "1", "spans.threads": "2"},

@@ -3,7 +3,7 @@
 import typing
 
 from services.rdf.remote_store import LAYOUTS, Protocol
-from skillgraph.config import StoreAuth, StoreLayout, StoreProtocol
+from services.settings import StoreAuth, StoreLayout, StoreProtocol
 
 
 def test_the_store_choices_are_what_the_store_code_accepts():
