@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,11 +25,9 @@ from skillgraph.config import IndexSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import IndexBuildError
 from skillgraph.index_kinds import IndexKind, index_kind
+from skillgraph.vector_cache import VectorKey, encode_texts, load_or_encode
 
 log = logging.getLogger(__name__)
-
-_FORMAT = 1
-_ENCODE_CHUNK = 8192
 
 
 class TextKind(enum.IntEnum):
@@ -89,23 +85,11 @@ class IndexRows:
         return hasher.hexdigest()[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class IndexKey:
-    esco: str  # release name, e.g. esco-v1.2.0-en
-    rows: str  # digest of the indexed texts
-    encoder: str
-    fingerprint: str  # digest of the encoder's weights
-
-    def directory(self, cache_root: Path) -> Path:
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", self.encoder)
-        return cache_root / f"{self.esco}-{self.rows}" / f"{safe}-{self.fingerprint}"
-
-
 class SkillIndex:
     """Nearest skill texts for query vectors (inner product on unit vectors = cosine)."""
 
     def __init__(
-        self, key: IndexKey, rows: IndexRows, index: faiss.Index, settings: IndexSettings
+        self, key: VectorKey, rows: IndexRows, index: faiss.Index, settings: IndexSettings
     ) -> None:
         self.key = key
         self.rows = rows
@@ -141,9 +125,9 @@ def build_index_in_memory(
 ) -> SkillIndex:
     """An exact index that is never cached, e.g. to evaluate a model during training."""
     rows = IndexRows.from_taxonomy(taxonomy, descriptions=descriptions)
-    key = IndexKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
+    key = VectorKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
     settings = IndexSettings(kind="exact")
-    index = index_kind("exact").build(_encode_rows(rows, encoder, None), rows.label_rows, settings)
+    index = index_kind("exact").build(encode_texts(rows.texts, encoder), rows.label_rows, settings)
     return SkillIndex(key, rows, index, settings)
 
 
@@ -161,16 +145,9 @@ def load_or_build_index(
     they are the longest texts, so leaving them out halves the first build)."""
     kind = index_kind(settings.kind)
     rows = IndexRows.from_taxonomy(taxonomy, descriptions=descriptions)
-    key = IndexKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
-    directory = key.directory(cache_root)
-    vectors = _load_vectors(directory, len(rows))
-    if vectors is None:
-        log.info("encoding %d ESCO texts with %s (cached afterwards)", len(rows), encoder.name)
-        started = time.perf_counter()
-        vectors = _encode_rows(rows, encoder, progress)
-        _save_vectors(directory, vectors, key)
-        log.info("encoded in %.1f s into %s", time.perf_counter() - started, directory)
-    index = _structure(kind, directory, vectors, rows.label_rows, settings)
+    key = VectorKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
+    vectors = load_or_encode(rows.texts, encoder, key, cache_root, "ESCO texts", progress)
+    index = _structure(kind, key.directory(cache_root), vectors, rows.label_rows, settings)
     return SkillIndex(key, rows, index, settings)
 
 
@@ -195,52 +172,3 @@ def _structure(
             atomic_write(path, lambda tmp: faiss.write_index(index, str(tmp)))
     kind.tune(index, settings)
     return index
-
-
-def _encode_rows(
-    rows: IndexRows, encoder: Encoder, progress: Callable[[int, int], None] | None
-) -> np.ndarray:
-    vectors = np.empty((len(rows), encoder.dimension), dtype=np.float32)
-    # All rows by length, not chunk by chunk: batches of labels pad to a few tokens only.
-    order = sorted(range(len(rows)), key=lambda i: len(rows.texts[i]))
-    for start in range(0, len(order), _ENCODE_CHUNK):
-        chunk = order[start : start + _ENCODE_CHUNK]
-        vectors[chunk] = encoder.encode([rows.texts[i] for i in chunk])
-        if progress:
-            progress(start + len(chunk), len(rows))
-    return vectors
-
-
-def _load_vectors(directory: Path, expected_rows: int) -> np.ndarray | None:
-    path = directory / "vectors.npy"
-    if not path.is_file():
-        return None
-    try:
-        vectors = np.load(path, mmap_mode="r")
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring unreadable vector cache %s (%s); rebuilding", path, exc)
-        return None
-    if vectors.shape[0] != expected_rows:
-        log.warning(
-            "vector cache %s has %d rows, expected %d; rebuilding",
-            path,
-            vectors.shape[0],
-            expected_rows,
-        )
-        return None
-    return np.ascontiguousarray(vectors, dtype=np.float32)
-
-
-def _save_vectors(directory: Path, vectors: np.ndarray, key: IndexKey) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    atomic_write(directory / "vectors.npy", lambda path: np.save(path, vectors))
-    meta = {
-        "format": _FORMAT,
-        "esco": key.esco,
-        "rows_digest": key.rows,
-        "encoder": key.encoder,
-        "fingerprint": key.fingerprint,
-        "rows": int(vectors.shape[0]),
-        "dimension": int(vectors.shape[1]),
-    }
-    (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
