@@ -128,6 +128,19 @@ class SpanSettings:
 
 
 @dataclass(frozen=True)
+class OccupationSettings:
+    # A title's best occupation must reach this score, else "no confident match" (an empty
+    # answer). Chosen on held-out ESCO labels and tuning non-titles (docs/benchmarks.md).
+    min_score: float = 0.7
+    top_k: int = 5
+    # Later segments of a title ("Backend Engineer | Python") count at this share of the first.
+    segment_weight: float = 0.9
+    # When the ad's skills are known: weight x the share of them that are essential (optional:
+    # half) for an occupation is added to its score. 0: titles alone.
+    skill_weight: float = 0.1
+
+
+@dataclass(frozen=True)
 class ProcedureSettings:
     # Steps join one node when their action keys agree and their cosine reaches this.
     cluster_threshold: float = 0.85
@@ -175,6 +188,7 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     spans: SpanSettings = field(default_factory=SpanSettings)
+    occupations: OccupationSettings = field(default_factory=OccupationSettings)
     procedure: ProcedureSettings = field(default_factory=ProcedureSettings)
     memory: MemorySettings = field(default_factory=MemorySettings)
 

@@ -22,6 +22,7 @@ from ontology import LabelHit, Occupation, Skill
 from skillgraph.config import load_settings
 from skillgraph.errors import InputError, SkillgraphError
 from skillgraph.modes import Mode, Ranking
+from skillgraph.occupations import OccupationContext, OccupationMatch, occupation_context
 from skillgraph.rdf import (
     DEFAULT_BASE_IRI,
     DEFAULT_DATASET,
@@ -182,6 +183,19 @@ class Pipeline:
 
     def occupation(self, uri_or_uuid: str) -> Occupation:
         return self.graph.taxonomy.occupation(uri_or_uuid)
+
+    def match_occupations(
+        self, title: str, text: str | None = None, top_k: int | None = None
+    ) -> list[OccupationMatch]:
+        """ESCO occupations for a job title, best first; empty: no confident match. With the
+        ad's ``text``, its skills vote (see :meth:`occupation_context` for what they say)."""
+        skills = [m.uri for m in self.graph.extractor.extract(text)] if text else []
+        return self.graph.occupations.match(title, skills, top_k)
+
+    def occupation_context(self, occupation: str, skills: Iterable[str]) -> OccupationContext:
+        """Which of ``skills`` (URIs) are essential or optional for ``occupation``, and its
+        essential skills missing from them."""
+        return occupation_context(self.graph.taxonomy, occupation, skills)
 
     def search(self, query: str, limit: int = 10) -> list[LabelHit[Skill]]:
         """ESCO skills whose labels match ``query`` best."""

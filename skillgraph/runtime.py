@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ontology import EscoTaxonomy, find_snapshot, read_snapshot
@@ -21,6 +22,7 @@ from skillgraph.extraction import SpanExtraction
 from skillgraph.extractor import SkillExtractor
 from skillgraph.index import SkillIndex, load_or_build_index
 from skillgraph.memory import ExampleMemory, MemoryRetriever
+from skillgraph.occupations import OccupationMatcher
 from skillgraph.reader import Reader, SentenceReader, load_reader
 from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
@@ -36,6 +38,10 @@ def snapshot_dir(settings: Settings) -> Path:
 
 def index_cache_dir(settings: Settings) -> Path:
     return settings.data_dir / "index"
+
+
+def occupation_cache_dir(settings: Settings) -> Path:
+    return settings.data_dir / "index" / "occupations"
 
 
 def load_taxonomy(settings: Settings) -> EscoTaxonomy:
@@ -107,6 +113,17 @@ class SkillGraph:
     def spans(self) -> SpanExtraction | None:
         """The extraction mode's span extraction; None when ``spans.model`` is empty."""
         return self.extractor.spans
+
+    @cached_property
+    def occupations(self) -> OccupationMatcher:
+        """The occupation matcher on this runtime's encoder, loaded on first use (its label
+        vectors are encoded once and cached; ``skillgraph setup`` does it ahead)."""
+        return OccupationMatcher.load(
+            self.taxonomy,
+            self.encoder,
+            self.settings.occupations,
+            occupation_cache_dir(self.settings),
+        )
 
     @classmethod
     def load(

@@ -14,6 +14,7 @@ from services.api import (
     examples,
     extract,
     health,
+    occupations,
     page,
     procedure,
     rate_limit,
@@ -53,6 +54,7 @@ def create_app(config: Settings | None = None, graph: SkillGraph | None = None) 
     assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: the one with sort_keys
     app.json.sort_keys = False
     graph = graph or SkillGraph.load(settings)
+    graph.occupations  # noqa: B018 (loaded here, before the first request, not by one)
     store = settings.store
     app.extensions[EXTENSION] = ServiceState(
         settings=settings,
@@ -95,7 +97,7 @@ def openapi_document() -> dict[str, Any]:
 
 
 def _register_routes(app: OpenAPI) -> None:
-    for module in (examples, extract, health, procedure, spans, sparql, taxonomy):
+    for module in (examples, extract, health, occupations, procedure, spans, sparql, taxonomy):
         app.register_api(module.blueprint)
     app.register_blueprint(page.blueprint)  # GET /, the web page: not an API operation
 

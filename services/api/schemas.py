@@ -98,6 +98,20 @@ class ExampleListQuery(BaseModel):
     offset: int = Field(0, ge=0, le=2**62)
 
 
+class OccupationMatchRequest(Body):
+    title: str = Field(description="the job title as the ad writes it (noise is cleaned away)")
+    text: str | None = Field(None, description="the ad: its skills vote and get their context")
+    occupation: str | None = Field(
+        None, description="an ESCO occupation URI or UUID to give the skills' context for"
+    )
+    top_k: int | None = Field(None, ge=1, le=50, description="default occupations.top_k")
+
+
+class OccupationSearchQuery(BaseModel):
+    q: str = Field("", description="the search text")
+    limit: int = Field(10, ge=1, description="at most api.max_search_results")
+
+
 class SkillSearchQuery(BaseModel):
     q: str = Field("", description="the search text")
     limit: int = Field(10, ge=1, description="at most api.max_search_results")
@@ -256,6 +270,59 @@ class SkillSearchResponse(Reply):
     query: str
     esco_version: str
     results: list[SkillHit]
+
+
+class IscoStep(Reply):
+    code: str
+    label: str
+
+
+class OccupationCandidate(Reply):
+    uri: str
+    label: str
+    score: float
+    isco_code: str
+    isco_path: list[IscoStep] = Field(description="ISCO-08 groups, major group first")
+    matched_label: str = Field(description="the occupation's label nearest the title")
+
+
+class RelatedSkill(Reply):
+    uri: str
+    label: str
+    relation: str | None = Field(description="essential, optional, or null: not related")
+
+
+class OccupationContext(Reply):
+    occupation: str
+    label: str
+    skills: list[RelatedSkill] = Field(description="the ad's skills, in the answer's order")
+    missing_essential: list[RelatedSkill] = Field(
+        description="the occupation's essential skills the ad does not mention"
+    )
+
+
+class OccupationMatchResponse(Reply):
+    esco_version: str
+    title: str
+    occupations: list[OccupationCandidate] = Field(description="empty: no confident match")
+    skills: list[SkillMatch] | None = Field(None, description="the ad's skills, when text is given")
+    context: OccupationContext | None = Field(
+        None, description="the skills against the occupation given, else the best match"
+    )
+
+
+class OccupationHit(Reply):
+    uri: str
+    label: str
+    matched_label: str
+    score: float
+    isco_code: str
+
+
+class OccupationSearchResponse(Reply):
+    query: str
+    esco_version: str
+    results: list[OccupationHit]
 
 
 class Health(Reply):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Self
+from typing import Any, Self
 
+from services.batch.policy import EMPTY_TEXT
 from services.batch.records import InputRow, RowError, RowResult, SpanRowResult
 from services.batch.runner import run_rows
-from skillgraph import InputError, Settings, SkillGraph
+from skillgraph import InputError, Settings, SkillGraph, SkillMatch
+from skillgraph.occupations import occupation_context
 from skillgraph.procedure import AdProcedure, ProcedureExtractor, check_sequence
 
 Rows = Sequence[InputRow | RowError]
@@ -144,3 +146,75 @@ class StepsJob(_Job):
 @functools.lru_cache(maxsize=1)
 def _procedure_extractor(settings: Settings) -> ProcedureExtractor:
     return ProcedureExtractor.from_graph(graph_for(settings))
+
+
+Titled = tuple[InputRow | RowError, InputRow | RowError | None]  # a title and its ad (or none)
+
+
+@dataclass(frozen=True)
+class OccupationJob(_Job):
+    """The ESCO occupations of each title (``skillgraph occupations``); with the ad's text, its
+    skills vote and come back set against the best occupation.
+
+    Each item comes back as ``(title row, {"occupations", "context"?} or RowError)``. An empty
+    text is no text: the title alone answers."""
+
+    top_k: int | None = None
+
+    def __call__(self, batch: Sequence[Titled]) -> list[tuple[InputRow | RowError, Any]]:
+        graph = graph_for(self.settings)
+        texts = {
+            index: text.text
+            for index, (title, text) in enumerate(batch)
+            if isinstance(title, InputRow) and isinstance(text, InputRow)
+        }
+        skills = dict(zip(texts, self._skills(graph, list(texts.values())), strict=True))
+        titles = [
+            (index, title) for index, (title, _) in enumerate(batch) if isinstance(title, InputRow)
+        ]
+        found = graph.occupations.match_many(
+            [title.text for _, title in titles],
+            [_uris(skills.get(index)) for index, _ in titles],
+            self.top_k,
+        )
+        answers = dict(zip((index for index, _ in titles), found, strict=True))
+        done: list[tuple[InputRow | RowError, Any]] = []
+        for index, (title, text) in enumerate(batch):
+            done.append(
+                (title, self._answer(graph, title, text, answers.get(index), skills.get(index)))
+            )
+        return done
+
+    @staticmethod
+    def _skills(graph: SkillGraph, texts: list[str]) -> list[list[SkillMatch] | RowError]:
+        extractor = graph.extractor
+        try:
+            return list(extractor.extract_many(texts))
+        except InputError:  # one bad text: each on its own
+            pass
+        found: list[list[SkillMatch] | RowError] = []
+        for text in texts:
+            try:
+                found.append(extractor.extract(text))
+            except InputError as exc:
+                found.append(RowError(0, None, str(exc), None))
+        return found
+
+    @staticmethod
+    def _answer(graph, title, text, matches, skills) -> dict[str, Any] | RowError:
+        if isinstance(title, RowError):
+            return title
+        if isinstance(text, RowError) and text.reason != EMPTY_TEXT:
+            return RowError(title.row_number, title.id, f"text: {text.reason}", text.line)
+        if isinstance(skills, RowError):
+            return RowError(title.row_number, title.id, f"text: {skills.reason}", None)
+        answer: dict[str, Any] = {"occupations": [m.to_dict() for m in matches or ()]}
+        if skills is not None:
+            best = matches[0].uri if matches else None
+            context = occupation_context(graph.taxonomy, best, _uris(skills)) if best else None
+            answer["context"] = context.to_dict() if context else None
+        return answer
+
+
+def _uris(skills: list[SkillMatch] | RowError | None) -> list[str]:
+    return [m.uri for m in skills] if isinstance(skills, list) else []

@@ -9,6 +9,7 @@ from services.batch.records import InputRow, RowError
 
 # NUL and unpaired surrogates: JSON can smuggle them in as escapes, and no UTF-8 output can hold
 # a surrogate, so letting one through would crash the writer rows later.
+EMPTY_TEXT = "empty text"  # the reason a blank text is refused with
 _INVALID_CHAR = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -52,7 +53,7 @@ class RowPolicy:
             reason = "id contains NUL or unpaired surrogate characters"
             return RowError(row_number, None, reason, line)
         if not text or text.isspace():
-            return RowError(row_number, row_id, "empty text", line)
+            return RowError(row_number, row_id, EMPTY_TEXT, line)
         if len(text) > self.max_text_chars:
             reason = f"text too long: {len(text)} characters (limit {self.max_text_chars})"
             return RowError(row_number, row_id, reason, line)

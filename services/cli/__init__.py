@@ -13,6 +13,7 @@ from services.cli.evaluate import eval_command
 from services.cli.export import export_group
 from services.cli.extract import extract_command
 from services.cli.memory import memory_group
+from services.cli.occupations import occupations_command
 from services.cli.procedure import procedure_group
 from services.cli.push import push_command
 from services.cli.query import query_command
@@ -111,6 +112,7 @@ for command in (
     index_group,
     interpolate_command,
     memory_group,
+    occupations_command,
     openapi_command,
     procedure_group,
     push_command,

@@ -77,13 +77,15 @@ def index_build(context: CliContext) -> None:
 @click.command("setup")
 @click.pass_obj
 def setup_command(context: CliContext) -> None:
-    """Prepare the configured runtime: the ONNX model (exported, or expanded if shipped) and the
-    index. Idempotent."""
+    """Prepare the configured runtime: the ONNX model (exported, or expanded if shipped), the
+    skill index and the occupation labels' vectors. Idempotent."""
     settings = context.settings
     if settings.encoder.backend == "onnx":
         _export(context, settings.encoder.model, None, force=False)
     graph = context.graph
+    occupations = graph.occupations
     click.echo(
         f"ready: {graph.taxonomy.release.name}, {graph.encoder.name}, "
-        f"{len(graph.index)} index rows in {settings.data_dir}"
+        f"{len(graph.index)} index rows, {len(occupations.rows.texts)} occupation labels "
+        f"in {settings.data_dir}"
     )

@@ -7,12 +7,9 @@ stderr when the output is stdout) with their row and line numbers, and carries o
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -20,19 +17,19 @@ from typing import Any
 import click
 
 from services.batch import (
-    BatchInputError,
     ErrorLog,
     InputRow,
     RowError,
     errors_path_for,
-    read_records,
 )
 from services.batch.jobs import StepsJob, adopt_graph
 from services.batch.jsonl_input import json_objects
+from services.batch.policy import EMPTY_TEXT
 from services.batch.run import stream_results
 from services.batch.sources import open_source
 from services.cli.batch_run import workers_option
 from services.cli.context import CliContext, progress_bar
+from services.cli.paired_columns import paired_records
 from skillgraph import SkillgraphError
 from skillgraph.encoders import Encoder, load_encoder
 from skillgraph.procedure import (
@@ -241,39 +238,21 @@ def _grouped_records(
     input_format: str | None,
     max_chars: int,
 ) -> Iterator[Iterator[tuple[InputRow | RowError, str | RowError]]]:
-    """Each record with its group. The group column is read by a second pass over the same
-    input in lockstep (each pass yields one item per record); stdin is spooled to a file."""
-    read = functools.partial(
-        read_records, id_column=id_column, input_format=input_format, max_text_chars=max_chars
-    )
-    if group_column is None:
-        rows = read(path, text_column=text_column)
-        yield ((row, DEFAULT_GROUP) for row in rows)
-        return
-    with _rereadable(path, input_format) as source:
-        rows = read(source, text_column=text_column)
-        keys = read(source, text_column=group_column)
-        yield ((row, _group_of(key, group_column)) for row, key in zip(rows, keys, strict=True))
+    """Each record with its group (:data:`DEFAULT_GROUP` without a group column)."""
+    with paired_records(
+        path, text_column, id_column, group_column, input_format, max_chars
+    ) as records:
+        yield (
+            (row, DEFAULT_GROUP if key is None else _group_of(key, group_column or ""))
+            for row, key in records
+        )
 
 
 def _group_of(record: InputRow | RowError, column: str) -> str | RowError:
     if isinstance(record, InputRow):
         return record.text.strip()
-    reason = "is empty" if record.reason == "empty text" else record.reason
+    reason = "is empty" if record.reason == EMPTY_TEXT else record.reason
     return RowError(record.row_number, record.id, f"group column {column!r}: {reason}", record.line)
-
-
-@contextlib.contextmanager
-def _rereadable(path: str, input_format: str | None) -> Iterator[str]:
-    if path != "-":
-        yield path
-        return
-    if input_format is None:
-        raise BatchInputError("cannot tell the format of stdin: pass --input-format csv|jsonl")
-    with tempfile.NamedTemporaryFile(prefix="skillgraph-stdin-") as spool:
-        shutil.copyfileobj(sys.stdin.buffer, spool)
-        spool.flush()
-        yield spool.name
 
 
 def _induce_groups(groups, encoder, settings, linker, graph, source) -> list[ProcedureGraph]:

@@ -75,6 +75,23 @@ def test_lookups(pipeline):
     assert pipeline.skill(hit.concept.uri.rsplit("/", 1)[1]) == hit.concept
 
 
+def test_occupations_from_a_title_and_the_ads_skills_against_them(pipeline, full_graph):
+    (best, *_) = pipeline.match_occupations("Sr. Software Developer (m/f/d)", AD, top_k=3)
+    assert best.label == "software developer"
+    assert (
+        best
+        == full_graph.occupations.match(
+            "Sr. Software Developer (m/f/d)",
+            [m.uri for m in full_graph.extractor.extract(AD)],
+            top_k=3,
+        )[0]
+    )
+    assert pipeline.match_occupations("Apply now!") == []
+    skills = [m.uri for m in pipeline.extract(AD).skills]
+    context = pipeline.occupation_context(best.uri, skills)
+    assert [s.uri for s in context.skills] == list(dict.fromkeys(skills))
+
+
 def test_load_takes_a_profile_and_settings_as_keywords(full_graph):
     sg = skillgraph.load(extraction__max_skills=1, progress=False)
     assert sg.graph.settings.profile == "fast"

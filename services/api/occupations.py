@@ -1,0 +1,94 @@
+"""POST /v1/occupations/match: a job title (and the ad) -> ranked ESCO occupations, with the
+ad's skills set against the occupation; GET /v1/occupations?q=: occupations by label."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from ontology import UnknownConceptError
+from services.api.openapi import operation
+from services.api.problems import ApiProblem
+from services.api.requests import check_limit
+from services.api.schemas import (
+    OccupationMatchRequest,
+    OccupationMatchResponse,
+    OccupationSearchQuery,
+    OccupationSearchResponse,
+)
+from services.api.state import current_batcher, current_graph, current_settings
+from skillgraph.occupations import occupation_context
+
+blueprint = APIBlueprint("occupations", __name__, abp_tags=[Tag(name="occupations")])
+
+_MAX_TITLE_CHARS = 1000
+
+
+@blueprint.post(
+    "/v1/occupations/match",
+    **operation(
+        "The ESCO occupations a job title (and its ad) names", OccupationMatchResponse,
+        (400, 413, 415, 422),
+    ),
+)  # fmt: skip
+def match_occupations(body: OccupationMatchRequest):
+    graph = current_graph()
+    title = body.title.strip()
+    if not title:
+        raise ApiProblem(422, "title is empty: give the job title as the ad writes it")
+    if len(title) > _MAX_TITLE_CHARS:
+        raise ApiProblem(413, f"title is {len(title)} characters (limit {_MAX_TITLE_CHARS})")
+    if body.occupation is not None:
+        try:
+            given = graph.taxonomy.occupation(body.occupation.strip())
+        except UnknownConceptError:
+            raise ApiProblem(422, f"no ESCO occupation {body.occupation!r}") from None
+    skills = None
+    if body.text is not None:
+        text = graph.extractor.check_text(body.text)
+        skills = current_batcher().submit(text, graph.extractor.mode())
+    found = [m.uri for m in skills] if skills else []
+    matches = graph.occupations.match(title, found, body.top_k)
+    answer: dict[str, object] = {
+        "esco_version": graph.taxonomy.release.version,
+        "title": title,
+        "occupations": [m.to_dict() for m in matches],
+    }
+    if skills is not None:
+        answer["skills"] = [m.to_dict() for m in skills]
+        target = given.uri if body.occupation is not None else (matches[0].uri if matches else None)
+        context = occupation_context(graph.taxonomy, target, found) if target else None
+        answer["context"] = context.to_dict() if context else None
+    return jsonify(answer)
+
+
+@blueprint.get(
+    "/v1/occupations",
+    **operation("ESCO occupations whose labels match a text", OccupationSearchResponse, (400, 422)),
+)
+def search_occupations(query: OccupationSearchQuery):
+    graph = current_graph()
+    limit = check_limit("limit", query.limit, current_settings().api.max_search_results)
+    text = query.q.strip()
+    if not text:
+        raise ApiProblem(
+            400, "give a search text in the query parameter q (/v1/occupations?q=nurse)"
+        )
+    try:
+        hits = graph.taxonomy.search_occupations(text, limit=limit)
+    except ValueError:  # only punctuation: nothing left to search for once normalised
+        raise ApiProblem(400, f"the search text {text!r} has no words to search for") from None
+    return jsonify(
+        query=text,
+        esco_version=graph.taxonomy.release.version,
+        results=[
+            {
+                "uri": hit.concept.uri,
+                "label": hit.concept.preferred_label,
+                "matched_label": hit.matched_label,
+                "score": round(hit.score, 6),
+                "isco_code": hit.concept.isco_code,
+            }
+            for hit in hits
+        ],
+    )
