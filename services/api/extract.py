@@ -9,6 +9,7 @@ from typing import Any
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
+from services.api.occupations import check_title, occupations_of
 from services.api.openapi import operation
 from services.api.problems import ApiProblem
 from services.api.schemas import (
@@ -31,15 +32,19 @@ def extract(body: ExtractRequest):
     graph = current_graph()
     text = graph.extractor.check_text(body.text)
     mode = graph.extractor.mode(body.top_k, body.min_score)
+    title = check_title(body.title) if body.title is not None else None
     matches = current_batcher().submit(text, mode)
     model = graph.extractor.model(mode)
-    return jsonify(
-        esco_version=graph.taxonomy.release.version,
-        encoder=graph.encoder.name,
-        model=model.name,  # what answered: the reader in the extraction mode, else the encoder
-        model_fingerprint=model.fingerprint,
-        skills=[m.to_dict() for m in matches],
-    )
+    answer: dict[str, object] = {
+        "esco_version": graph.taxonomy.release.version,
+        "encoder": graph.encoder.name,
+        "model": model.name,  # what answered: the reader in the extraction mode, else the encoder
+        "model_fingerprint": model.fingerprint,
+        "skills": [m.to_dict() for m in matches],
+    }
+    if title is not None:
+        answer.update(occupations_of(graph, title, matches))
+    return jsonify(answer)
 
 
 @blueprint.post(

@@ -3,6 +3,9 @@ ad's skills set against the occupation; GET /v1/occupations?q=: occupations by l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
@@ -17,6 +20,7 @@ from services.api.schemas import (
     OccupationSearchResponse,
 )
 from services.api.state import current_batcher, current_graph, current_settings
+from skillgraph import SkillGraph, SkillMatch
 from skillgraph.occupations import occupation_context
 
 blueprint = APIBlueprint("occupations", __name__, abp_tags=[Tag(name="occupations")])
@@ -33,11 +37,7 @@ _MAX_TITLE_CHARS = 1000
 )  # fmt: skip
 def match_occupations(body: OccupationMatchRequest):
     graph = current_graph()
-    title = body.title.strip()
-    if not title:
-        raise ApiProblem(422, "title is empty: give the job title as the ad writes it")
-    if len(title) > _MAX_TITLE_CHARS:
-        raise ApiProblem(413, f"title is {len(title)} characters (limit {_MAX_TITLE_CHARS})")
+    title = check_title(body.title)
     if body.occupation is not None:
         try:
             given = graph.taxonomy.occupation(body.occupation.strip())
@@ -60,6 +60,28 @@ def match_occupations(body: OccupationMatchRequest):
         context = occupation_context(graph.taxonomy, target, found) if target else None
         answer["context"] = context.to_dict() if context else None
     return jsonify(answer)
+
+
+def check_title(title: str) -> str:
+    """``title`` stripped; a problem when it is empty or too long."""
+    title = title.strip()
+    if not title:
+        raise ApiProblem(422, "title is empty: give the job title as the ad writes it")
+    if len(title) > _MAX_TITLE_CHARS:
+        raise ApiProblem(413, f"title is {len(title)} characters (limit {_MAX_TITLE_CHARS})")
+    return title
+
+
+def occupations_of(graph: SkillGraph, title: str, skills: Sequence[SkillMatch]) -> dict[str, Any]:
+    """The title's occupations, the ad's ``skills`` voting, and those skills' context against
+    the best one (None when there is no confident match)."""
+    found = [m.uri for m in skills]
+    matches = graph.occupations.match(title, found)
+    context = occupation_context(graph.taxonomy, matches[0].uri, found) if matches else None
+    return {
+        "occupations": [m.to_dict() for m in matches],
+        "context": context.to_dict() if context else None,
+    }
 
 
 @blueprint.get(

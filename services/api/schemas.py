@@ -37,6 +37,9 @@ _MIN_SCORE = Field(None, ge=-1, le=1, description="threshold: every skill scorin
 
 class ExtractRequest(Body):
     text: str = Field(description="a job ad or any text; sentences are found in it")
+    title: str | None = Field(
+        None, description="the ad's job title: adds its occupations and the skills' context"
+    )
     top_k: int | None = _TOP_K
     min_score: float | None = _MIN_SCORE
 
@@ -141,6 +144,35 @@ class SkillMatch(Reply):
     evidence: list[Evidence] | None = Field(None, description="stored examples that count")
 
 
+class IscoStep(Reply):
+    code: str
+    label: str
+
+
+class OccupationCandidate(Reply):
+    uri: str
+    label: str
+    score: float
+    isco_code: str
+    isco_path: list[IscoStep] = Field(description="ISCO-08 groups, major group first")
+    matched_label: str = Field(description="the occupation's label nearest the title")
+
+
+class RelatedSkill(Reply):
+    uri: str
+    label: str
+    relation: str | None = Field(description="essential, optional, or null: not related")
+
+
+class OccupationContext(Reply):
+    occupation: str
+    label: str
+    skills: list[RelatedSkill] = Field(description="the ad's skills, in the answer's order")
+    missing_essential: list[RelatedSkill] = Field(
+        description="the occupation's essential skills the ad does not mention"
+    )
+
+
 class Stamped(Reply):
     esco_version: str
     encoder: str
@@ -150,6 +182,12 @@ class Stamped(Reply):
 
 class ExtractResponse(Stamped):
     skills: list[SkillMatch]
+    occupations: list[OccupationCandidate] | None = Field(
+        None, description="when a title is given: its ESCO occupations (empty: no confident match)"
+    )
+    context: OccupationContext | None = Field(
+        None, description="when a title is given: the skills against its best occupation"
+    )
 
 
 class ItemError(Reply):
@@ -270,35 +308,6 @@ class SkillSearchResponse(Reply):
     query: str
     esco_version: str
     results: list[SkillHit]
-
-
-class IscoStep(Reply):
-    code: str
-    label: str
-
-
-class OccupationCandidate(Reply):
-    uri: str
-    label: str
-    score: float
-    isco_code: str
-    isco_path: list[IscoStep] = Field(description="ISCO-08 groups, major group first")
-    matched_label: str = Field(description="the occupation's label nearest the title")
-
-
-class RelatedSkill(Reply):
-    uri: str
-    label: str
-    relation: str | None = Field(description="essential, optional, or null: not related")
-
-
-class OccupationContext(Reply):
-    occupation: str
-    label: str
-    skills: list[RelatedSkill] = Field(description="the ad's skills, in the answer's order")
-    missing_essential: list[RelatedSkill] = Field(
-        description="the occupation's essential skills the ad does not mention"
-    )
 
 
 class OccupationMatchResponse(Reply):

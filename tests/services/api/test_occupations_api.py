@@ -80,3 +80,16 @@ def test_occupations_are_searched_by_label(client):
     assert body["results"][0]["isco_code"] == "9412" and len(body["results"]) <= 2
     assert client.get("/v1/occupations?q=").status_code == 400
     assert client.get("/v1/occupations?q=cook&limit=100000").status_code == 422
+
+
+def test_extract_with_a_title_adds_its_occupations_and_the_skills_context(client):
+    plain = client.post("/v1/extract", json={"text": NURSE_AD}).get_json()
+    assert "occupations" not in plain and "context" not in plain
+    body = client.post("/v1/extract", json={"text": NURSE_AD, "title": "Staff Nurse"}).get_json()
+    assert body["skills"] == plain["skills"]
+    assert body["occupations"][0]["label"] == "nurse responsible for general care"
+    assert body["context"]["occupation"] == body["occupations"][0]["uri"]
+    assert [s["uri"] for s in body["context"]["skills"]] == [s["uri"] for s in body["skills"]]
+    none = client.post("/v1/extract", json={"text": NURSE_AD, "title": "Apply now!"}).get_json()
+    assert none["occupations"] == [] and none["context"] is None
+    assert client.post("/v1/extract", json={"text": NURSE_AD, "title": " "}).status_code == 422
