@@ -1,5 +1,6 @@
 """POST /v1/occupations/match: a job title (and the ad) -> ranked ESCO occupations, with the
-ad's skills set against the occupation; GET /v1/occupations?q=: occupations by label."""
+ad's skills set against the occupation. (Occupations by label, GET /v1/occupations?q=, are in
+:mod:`services.api.taxonomy`.)"""
 
 from __future__ import annotations
 
@@ -12,14 +13,11 @@ from flask_openapi3 import APIBlueprint, Tag
 from ontology import UnknownConceptError
 from services.api.openapi import operation
 from services.api.problems import ApiProblem
-from services.api.requests import check_limit
 from services.api.schemas import (
     OccupationMatchRequest,
     OccupationMatchResponse,
-    OccupationSearchQuery,
-    OccupationSearchResponse,
 )
-from services.api.state import current_batcher, current_graph, current_settings
+from services.api.state import current_batcher, current_graph
 from skillgraph import SkillGraph, SkillMatch
 from skillgraph.occupations import occupation_context
 
@@ -82,35 +80,3 @@ def occupations_of(graph: SkillGraph, title: str, skills: Sequence[SkillMatch]) 
         "occupations": [m.to_dict() for m in matches],
         "context": context.to_dict() if context else None,
     }
-
-
-@blueprint.get(
-    "/v1/occupations",
-    **operation("ESCO occupations whose labels match a text", OccupationSearchResponse, (400, 422)),
-)
-def search_occupations(query: OccupationSearchQuery):
-    graph = current_graph()
-    limit = check_limit("limit", query.limit, current_settings().api.max_search_results)
-    text = query.q.strip()
-    if not text:
-        raise ApiProblem(
-            400, "give a search text in the query parameter q (/v1/occupations?q=nurse)"
-        )
-    try:
-        hits = graph.taxonomy.search_occupations(text, limit=limit)
-    except ValueError:  # only punctuation: nothing left to search for once normalised
-        raise ApiProblem(400, f"the search text {text!r} has no words to search for") from None
-    return jsonify(
-        query=text,
-        esco_version=graph.taxonomy.release.version,
-        results=[
-            {
-                "uri": hit.concept.uri,
-                "label": hit.concept.preferred_label,
-                "matched_label": hit.matched_label,
-                "score": round(hit.score, 6),
-                "isco_code": hit.concept.isco_code,
-            }
-            for hit in hits
-        ],
-    )

@@ -1,17 +1,22 @@
-"""ESCO lookups: skills and occupations by UUID, ranked skill label search."""
+"""ESCO lookups: skills and occupations by UUID, and ranked by label."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from ontology import EscoTaxonomy, Occupation, Skill, UnknownConceptError
+from ontology import EscoTaxonomy, LabelHit, Occupation, Skill, UnknownConceptError
 from services.api.openapi import operation
 from services.api.problems import ApiProblem
 from services.api.requests import check_limit
 from services.api.schemas import (
     ConceptPath,
     OccupationDocument,
+    OccupationSearchQuery,
+    OccupationSearchResponse,
     SkillDocument,
     SkillSearchQuery,
     SkillSearchResponse,
@@ -78,25 +83,51 @@ def get_skill(path: ConceptPath):
     **operation("ESCO skills whose labels match a text", SkillSearchResponse, (400, 422)),
 )
 def search_skills(query: SkillSearchQuery):
-    graph = current_graph()
-    limit = check_limit("limit", query.limit, current_settings().api.max_search_results)
-    text = query.q.strip()
+    taxonomy = current_graph().taxonomy
+    hits = _search(taxonomy.search_skills, query.q, query.limit, "/v1/skills?q=python")
+    return _hits(taxonomy, hits, lambda skill: {"skill_type": skill.skill_type})
+
+
+@blueprint.get(
+    "/v1/occupations",
+    **operation("ESCO occupations whose labels match a text", OccupationSearchResponse, (400, 422)),
+)
+def search_occupations(query: OccupationSearchQuery):
+    taxonomy = current_graph().taxonomy
+    hits = _search(taxonomy.search_occupations, query.q, query.limit, "/v1/occupations?q=nurse")
+    return _hits(taxonomy, hits, lambda occupation: {"isco_code": occupation.isco_code})
+
+
+def _search(
+    search: Callable[[str, int], list[LabelHit[Any]]], q: str, limit: int, example: str
+) -> tuple[str, list[LabelHit[Any]]]:
+    """(the search text, its hits): a problem for a bad limit or nothing to search for."""
+    limit = check_limit("limit", limit, current_settings().api.max_search_results)
+    text = q.strip()
     if not text:
-        raise ApiProblem(400, "give a search text in the query parameter q (/v1/skills?q=python)")
+        raise ApiProblem(400, f"give a search text in the query parameter q ({example})")
     try:
-        hits = graph.taxonomy.search_skills(text, limit=limit)
+        return text, search(text, limit)
     except ValueError:  # only punctuation: nothing left to search for once normalised
         raise ApiProblem(400, f"the search text {text!r} has no words to search for") from None
+
+
+def _hits(
+    taxonomy: EscoTaxonomy,
+    found: tuple[str, list[LabelHit[Any]]],
+    fields: Callable[[Any], dict[str, str]],
+):
+    text, hits = found
     return jsonify(
         query=text,
-        esco_version=graph.taxonomy.release.version,
+        esco_version=taxonomy.release.version,
         results=[
             {
                 "uri": hit.concept.uri,
                 "label": hit.concept.preferred_label,
                 "matched_label": hit.matched_label,
                 "score": round(hit.score, 6),
-                "skill_type": hit.concept.skill_type,
+                **fields(hit.concept),
             }
             for hit in hits
         ],
