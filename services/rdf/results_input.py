@@ -1,8 +1,9 @@
 """Read the batch CLI's JSON Lines output back: one :class:`PostingRecord` or ``RowError`` per line.
 
 Each line is ``{"id", "esco_version", "skills": [{"uri", "label", "score", "skill_type",
-"sentence", "start", "end"}, ...]}``, optionally with ``"occupation"`` (an ESCO occupation URI)
-and ``"model"`` and ``"model_fingerprint"`` (what extracted the skills, as ``extract`` writes).
+"sentence", "start", "end"}, ...]}``, optionally with ``"occupation"`` (an ESCO occupation URI;
+else the first of ``"occupations"``, as ``POST /v1/extract`` with a title answers), and
+``"model"`` and ``"model_fingerprint"`` (what extracted the skills, as ``extract`` writes).
 A line that is not such an object is reported with its line number and reason, and reading goes
 on: one bad row costs only itself. Memory stays flat: lines are read one at a time, none over
 ``max_line_bytes``.
@@ -53,13 +54,27 @@ def _parse(
             id=posting_id,
             esco_version=_text(record, "esco_version"),
             skills=_skills(record.get("skills")),
-            occupation=_text(record, "occupation", required=False) or occupation,
+            occupation=_text(record, "occupation", required=False)
+            or _best_occupation(record.get("occupations"))
+            or occupation,
             row_number=row,
             line=line,
             model=_model(record),
         )
     except ValueError as exc:
         return RowError(row, posting_id, str(exc), line)
+
+
+def _best_occupation(found: object) -> str:
+    """The first occupation's URI of an ``"occupations"`` list (matches best first)."""
+    if found is None or found == []:
+        return ""
+    if not isinstance(found, list) or not isinstance(found[0], dict):
+        raise ValueError("field 'occupations' must be a list of objects")
+    uri = found[0].get("uri")
+    if not isinstance(uri, str) or not uri:
+        raise ValueError("field 'occupations' must name each occupation's 'uri'")
+    return uri
 
 
 def _text(record: dict[str, Any], name: str, required: bool = True) -> str:

@@ -251,3 +251,25 @@ def test_hostile_esco_labels_round_trip_through_every_format_and_a_store(tmp_pat
         )
     assert [b["l"]["value"] for b in answer.bindings] == [label, label]
     assert SKOS.prefLabel in {t.predicate for t in triples}
+
+
+def test_the_best_of_a_results_lines_occupations_is_the_postings_occupation(
+    tmp_path: Path, small_taxonomy: EscoTaxonomy
+) -> None:
+    rows = posting_rows(small_taxonomy, 3, hostile=False)
+    first, second = list(small_taxonomy.occupations)[:2]
+    del rows[0]["occupation"]
+    rows[0]["occupations"] = [{"uri": second, "score": 0.9}, {"uri": first, "score": 0.8}]
+    del rows[1]["occupation"]
+    rows[1]["occupations"] = []  # no confident match: no occupation
+    del rows[2]["occupation"]
+    rows[2]["occupations"] = [{"label": "no uri"}]
+    source = write_jsonl(tmp_path / "results.jsonl", rows)
+    items = list(read_results(source))
+    assert items[0].occupation == second
+    assert items[1].occupation == ""
+    assert "'occupations' must name each occupation's 'uri'" in items[2].reason
+    (chunk, _) = PostingConverter(IriScheme()).convert(items[0])
+    assert any(
+        t.predicate == SCHEMA.relevantOccupation and t.object.value == second for t in chunk.triples
+    )
