@@ -31,7 +31,8 @@ SETS = {
     "TECH validation": "tech_validation.jsonl",
 }
 VARIANTS = [
-    ("ONNX fp32, labels (default)", {}),
+    ("ONNX fp32, labels, re-ranked (default)", {}),
+    ("ONNX fp32, labels, cosine order (no re-ranker)", {"extraction.reranker": ""}),
     ("ONNX fp32, labels, whole sentences only (no phrases)", {"extraction.phrase_weight": 0.0}),
     ("ONNX fp32, labels, exact index", {"index.kind": "exact"}),
     (

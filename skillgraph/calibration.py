@@ -10,9 +10,7 @@ coefficients fitted by ``training/calibration.py`` on annotated data that is not
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,8 @@ import numpy as np
 
 from skillgraph.errors import CalibrationError
 from skillgraph.index import TextKind
+from skillgraph.label_overlap import content_words
+from skillgraph.logistic import LogisticModel
 
 PATHS = ("span", "sentence")
 REUSE_LEVELS = ("transversal", "cross-sector", "sector-specific", "occupation-specific")
@@ -41,49 +41,6 @@ FEATURES = (
     *(f"reuse_{level}" for level in REUSE_LEVELS),
     "spans_in_sentence",
 )
-_WORD = re.compile(r"[a-z0-9+#]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "our",
-        "the",
-        "to",
-        "with",
-        "you",
-        "your",
-        "we",
-        "will",
-        "skills",
-        "skill",
-        "knowledge",
-        "ability",
-        "able",
-        "experience",
-        "work",
-        "working",
-    ]
-)
-
-
-@functools.lru_cache(maxsize=65_536)  # matched labels and spans repeat across candidates
-def content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,39 +91,6 @@ def feature_matrix(facts: Sequence[CandidateFacts]) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class LogisticModel:
-    """``sigmoid(((x - mean) / scale) @ weights + intercept)``."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    intercept: float
-
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        if not len(features):
-            return np.zeros(0)
-        z = ((features - self.mean) / self.scale) @ self.weights + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "mean": self.mean.round(6).tolist(),
-            "scale": self.scale.round(6).tolist(),
-            "weights": self.weights.round(6).tolist(),
-            "intercept": round(float(self.intercept), 6),
-        }
-
-    @classmethod
-    def from_dict(cls, values: Mapping[str, Any]) -> LogisticModel:
-        mean, scale, weights = (
-            np.asarray(values[k], dtype=np.float64) for k in ("mean", "scale", "weights")
-        )
-        if any(a.shape != (len(FEATURES),) for a in (mean, scale, weights)):
-            raise CalibrationError(f"expected {len(FEATURES)} coefficients per array")
-        return cls(mean, scale, weights, float(values["intercept"]))
-
-
-@dataclass(frozen=True)
 class Calibrator:
     """One logistic model per path and the probability from which a candidate is accepted."""
 
@@ -200,7 +124,9 @@ class Calibrator:
             raise CalibrationError(f"cannot read calibration {path}: {exc}") from None
         if tuple(document.get("features", ())) != FEATURES:
             raise CalibrationError(f"{path} was fitted on other features than this version's")
-        models = {p: LogisticModel.from_dict(m) for p, m in document["models"].items()}
+        models = {
+            p: LogisticModel.from_dict(m, len(FEATURES)) for p, m in document["models"].items()
+        }
         if set(models) != set(PATHS):
             raise CalibrationError(f"{path} must hold one model per path {PATHS}")
         details = {

@@ -102,6 +102,10 @@ class ExtractionSettings:
     # A sentence's phrases are queried too; their cosines count this much (0: sentences only).
     # 0.7 is the middle of the plateau (0.6-0.8) on HOUSE+TECH validation for the default encoder.
     phrase_weight: float = 0.7
+    # Ranking and threshold modes: each sentence's best skills re-ordered by a fitted model
+    # (skillgraph/reranking.py): a shipped re-ranker's name or a JSON file; "" keeps the
+    # cosine order. The shipped one fits the default encoder only (others fall back to "").
+    reranker: str = "skillgraph-minilm-esco"
     max_text_chars: int = 100_000
     max_sentence_chars: int = 2_000
     # Sentences whose results are kept (per mode), so repeated ones (boilerplate) cost once;

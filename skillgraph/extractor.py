@@ -22,6 +22,7 @@ from skillgraph.extraction import Accepted, SpanExtraction
 from skillgraph.modes import Extraction, Mode, Threshold, resolve_mode
 from skillgraph.phrases import phrases
 from skillgraph.records import ModelStamp, SkillMatch
+from skillgraph.reranking import Reranker
 from skillgraph.retrieval import Candidate, Retriever, merge_weighted
 from skillgraph.segmentation import Segmenter, Sentence
 from skillgraph.spans import Span
@@ -41,6 +42,7 @@ class SkillExtractor:
         segmenter: Segmenter,
         settings: ExtractionSettings,
         spans: SpanExtraction | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
@@ -48,6 +50,7 @@ class SkillExtractor:
         self.segmenter = segmenter
         self.settings = settings
         self.spans = spans
+        self.reranker = reranker
         self._ranked: SentenceCache[list[Candidate]] = SentenceCache(settings.cache_size)
 
     @property
@@ -140,7 +143,14 @@ class SkillExtractor:
         self, sentences: Sequence[Sentence], top_k: int, min_score: float | None = None
     ) -> list[list[Candidate]]:
         """Best skills per sentence, through the cache (a sentence's result is its text's)."""
-        state: Hashable = (self.encoder.fingerprint, self.retriever.version(), top_k, min_score)
+        reranker = self.reranker.fingerprint if self.reranker else None
+        state: Hashable = (
+            self.encoder.fingerprint,
+            self.retriever.version(),
+            reranker,
+            top_k,
+            min_score,
+        )
         keys = [(state, s.text) for s in sentences]
         texts = {key: s.text for key, s in zip(keys, sentences, strict=True)}
         return self._ranked.get_many(
@@ -154,8 +164,10 @@ class SkillExtractor:
 
         A phrase's scores count ``phrase_weight`` of their cosine: a phrase is shorter and more
         ambiguous than its sentence, so it must match clearly better to win. Repeated query
-        texts (list items shared by sentences) are encoded and searched once.
+        texts (list items shared by sentences) are encoded and searched once. With a re-ranker,
+        each sentence's best ``depth`` skills are re-ordered by it before the cut to ``top_k``.
         """
+        depth = max(top_k, self.reranker.depth) if self.reranker else top_k
         weight = self.settings.phrase_weight
         queries: dict[str, float] = {}  # text -> the largest factor any owner gives it
         owners: list[tuple[int, str, float]] = []
@@ -171,16 +183,23 @@ class SkillExtractor:
         if min_score is not None:
             # A query's raw cosine must reach min_score / factor to count after weighting.
             floors = np.array([min_score / queries[t] for t in unique], dtype=np.float32)
-        found = self.retriever.candidates(self.encoder.encode(unique), top_k, floors)
+        found = self.retriever.candidates(self.encoder.encode(unique), depth, floors)
         by_text = dict(zip(unique, found, strict=True))
-        return merge_weighted(
+        merged = merge_weighted(
             [o for o, _, _ in owners],
             [f for _, _, f in owners],
             [by_text[t] for _, t, _ in owners],
             len(texts),
-            top_k,
+            depth,
             min_score,
         )
+        if self.reranker is None:
+            return merged
+        reranker = self.reranker
+        return [
+            reranker.rerank(text, candidates)[:top_k]
+            for text, candidates in zip(texts, merged, strict=True)
+        ]
 
     def _accepted_match(self, accepted: Accepted) -> SkillMatch:
         proposal = accepted.proposal
@@ -212,11 +231,11 @@ class SkillExtractor:
         for sentence, sentence_candidates in zip(sentences, candidates, strict=True):
             for candidate in sentence_candidates:
                 if min_score is not None and candidate.score < min_score:
-                    break  # candidates are sorted best first
+                    continue  # re-ranked candidates are not in the order of their scores
                 held = best.get(candidate.skill_uri)
-                if held is None or candidate.score > held[0].score:
+                if held is None or _merit(candidate) > _merit(held[0]):
                     best[candidate.skill_uri] = (candidate, sentence)
-        ranked = sorted(best.values(), key=lambda pair: -pair[0].score)[:top_k]
+        ranked = sorted(best.values(), key=lambda pair: -_merit(pair[0]))[:top_k]
         matches = []
         for candidate, sentence in ranked:
             skill = self.taxonomy.skill(candidate.skill_uri)
@@ -230,9 +249,15 @@ class SkillExtractor:
                     start=sentence.start,
                     end=sentence.end,
                     evidence=candidate.evidence,
+                    probability=candidate.probability,
                 )
             )
         return matches
+
+
+def _merit(candidate: Candidate) -> float:
+    """What ranks a candidate: its re-ranked probability, else its score."""
+    return candidate.score if candidate.probability is None else candidate.probability
 
 
 __all__ = ["SkillExtractor", "skill_label"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # SkillMatch fields that only the extraction mode fills (see SkillMatch.to_dict).
-EXTRACTION_FIELDS = ("probability", "span_text", "span_start", "span_end")
+EXTRACTION_FIELDS = ("span_text", "span_start", "span_end")
 # Finer than any model score is meaningful, and it keeps outputs stable across platforms.
 SCORE_DECIMALS = 6
 
@@ -48,9 +48,10 @@ class SkillMatch:
     start: int  # character offsets of ``sentence`` in the input text
     end: int
     evidence: tuple[Evidence, ...] = ()  # stored examples that raised the score, if any
-    # Extraction mode only (None when ranking): the calibrated probability that the text asks
-    # for the skill, and the span that evidences it (offsets in the input text). A skill implied
-    # by a sentence with no skill span has the whole sentence as its span.
+    # The probability that the text asks for the skill: the extraction mode's calibrated one,
+    # or in the ranking modes the re-ranker's (None without one). Extraction mode only: the
+    # span that evidences the skill (offsets in the input text); a skill implied by a sentence
+    # with no skill span has the whole sentence as its span.
     probability: float | None = None
     span_text: str | None = None
     span_start: int | None = None
@@ -66,9 +67,10 @@ class SkillMatch:
             "start": self.start,
             "end": self.end,
         }
-        # Extraction mode only, so that ranking outputs keep their exact shape.
         if self.probability is not None:
             found["probability"] = round(self.probability, SCORE_DECIMALS)
+        # Extraction mode only, so that ranking outputs keep their exact shape.
+        if self.span_text is not None:
             found["span_text"] = self.span_text
             found["span_start"] = self.span_start
             found["span_end"] = self.span_end

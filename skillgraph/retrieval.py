@@ -10,7 +10,7 @@ example memory's retriever (:mod:`skillgraph.memory.augmentation`) both are one.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -33,20 +33,22 @@ def per_query(top_k: TopK, queries: int) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A skill proposed for one query, with the index row that matched best, and the stored
-    examples that raised its score (none without an example memory)."""
+    """A skill proposed for one query, with the index row that matched best, the stored
+    examples that raised its score (none without an example memory), and, once re-ranked
+    (:mod:`skillgraph.reranking`), the probability that its sentence names it."""
 
     skill_uri: str
     score: float
     row: int
     kind: TextKind
     evidence: tuple[Evidence, ...] = ()
+    probability: float | None = None
 
     def weighted(self, factor: float) -> Candidate:
         """The same candidate with its score times ``factor``."""
         if factor == 1.0:
             return self
-        return Candidate(self.skill_uri, self.score * factor, self.row, self.kind, self.evidence)
+        return replace(self, score=self.score * factor)
 
 
 class Retriever(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -18,12 +18,14 @@ from ontology import EscoTaxonomy, find_snapshot, read_snapshot
 from skillgraph.calibration import Calibrator
 from skillgraph.config import ExtractionSettings, MemorySettings, Settings, SpanSettings
 from skillgraph.encoders import Encoder, load_encoder, onnx_model_dir, resolve_model
+from skillgraph.errors import CalibrationError
 from skillgraph.extraction import SpanExtraction
 from skillgraph.extractor import SkillExtractor
 from skillgraph.index import SkillIndex, load_or_build_index
 from skillgraph.memory import ExampleMemory, MemoryRetriever
 from skillgraph.occupations import OccupationMatcher
 from skillgraph.reader import Reader, SentenceReader, load_reader
+from skillgraph.reranking import Reranker, RerankerModel, shipped_reranker
 from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
 from skillgraph.spans import SpanHeadModel, SpanModelError, load_span_model
@@ -98,6 +100,34 @@ def load_calibrator(settings: Settings) -> Calibrator | None:
         log.warning("no calibration at %s yet: run `skillgraph calibrate`", path)
         return None
     return Calibrator.load(path)
+
+
+def load_reranker(settings: Settings, encoder: Encoder, index: SkillIndex) -> Reranker | None:
+    """The ranking modes' re-ranker, None where ``extraction.reranker`` is empty. The shipped
+    default was fitted for the default encoder: with another it is left out (with a warning);
+    one configured explicitly must have been fitted for the configured encoder."""
+    configured = settings.extraction.reranker
+    if not configured:
+        return None
+    path = shipped_reranker(configured) or Path(configured).expanduser()
+    if not path.is_file():
+        raise CalibrationError(
+            f"extraction.reranker {configured!r} is neither a shipped re-ranker nor a file"
+        )
+    model = RerankerModel.load(path)
+    if model.encoder != encoder.model_name:
+        if configured == ExtractionSettings.reranker:
+            log.warning(
+                "the default re-ranker was fitted for %s, not %s: rankings keep the cosine "
+                "order (`skillgraph fit-reranker` fits one for this encoder)",
+                model.encoder,
+                encoder.model_name,
+            )
+            return None
+        raise CalibrationError(
+            f"re-ranker {path} was fitted for {model.encoder}, not {encoder.model_name}"
+        )
+    return Reranker(model, index.rows)
 
 
 @dataclass(frozen=True)
@@ -187,7 +217,13 @@ class SkillGraph:
             )
         segmenter = Segmenter(settings.extraction.max_sentence_chars)
         extractor = SkillExtractor(
-            taxonomy, encoder, retriever, segmenter, settings.extraction, spans
+            taxonomy,
+            encoder,
+            retriever,
+            segmenter,
+            settings.extraction,
+            spans,
+            load_reranker(settings, encoder, index),
         )
         return cls(settings, taxonomy, encoder, index, extractor, memory)
 
@@ -199,10 +235,10 @@ class SkillGraph:
         index: SkillIndex,
         extraction: ExtractionSettings | None = None,
     ) -> SkillGraph:
-        """Ranking over given parts, with no example memory and no span model (e.g. to score
-        an encoder while it trains)."""
+        """Ranking over given parts, with no example memory, span model or re-ranker (e.g. to
+        score an encoder while it trains)."""
         settings = Settings(
-            extraction=extraction or ExtractionSettings(),
+            extraction=replace(extraction or ExtractionSettings(), reranker=""),
             memory=MemorySettings(enabled=False),
             spans=SpanSettings(model=""),
         )

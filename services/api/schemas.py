@@ -137,8 +137,12 @@ class SkillMatch(Reply):
     sentence: str
     start: int = Field(description="offsets of the sentence in the text")
     end: int
-    probability: float | None = Field(None, description="extraction mode only")
-    span_text: str | None = None
+    probability: float | None = Field(
+        None,
+        description="that the text asks for the skill: calibrated (extraction mode) or the "
+        "re-ranker's (ranking and threshold modes)",
+    )
+    span_text: str | None = Field(None, description="extraction mode only")
     span_start: int | None = Field(None, description="offsets of the evidence span in the text")
     span_end: int | None = None
     evidence: list[Evidence] | None = Field(None, description="stored examples that count")

@@ -25,7 +25,12 @@ from services.cli.span_training import (
 )
 from services.cli.spans import spans_command
 from services.cli.spark import spark_extract_command
-from services.cli.train import interpolate_command, ship_model_command, train_command
+from services.cli.train import (
+    fit_reranker_command,
+    interpolate_command,
+    ship_model_command,
+    train_command,
+)
 from services.settings import load_service_settings
 from skillgraph import ConfigError, SkillgraphError
 from skillgraph.profiles import PROFILES
@@ -109,6 +114,7 @@ for command in (
     export_group,
     export_onnx_command,
     extract_command,
+    fit_reranker_command,
     index_group,
     interpolate_command,
     memory_group,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from services.cli.context import CliContext
+from services.cli.span_training import SHARED
 
 
 @click.command("train")
@@ -157,3 +158,55 @@ def _relative(path: Path) -> str:
     if not path.exists() or not resolved.is_relative_to(here):
         return str(path)  # a registered model name, or a directory elsewhere
     return str(resolved.relative_to(here))
+
+
+@click.command("fit-reranker")
+@click.option(
+    "--data",
+    "bench_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=SHARED / "bench" / "skill-extraction",
+    show_default=True,
+    help="The sentence -> ESCO benchmark folder (<set>.jsonl files).",
+)
+@click.option(
+    "--sets",
+    default="house_validation,tech_validation",
+    show_default=True,
+    help="Comma-separated sets to fit and cross-validate on (never a test set).",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON to write (default: the shipped re-ranker of the configured encoder).",
+)
+@click.option("--depth", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--repeats", type=click.IntRange(1), default=10, show_default=True)
+@click.pass_obj
+def fit_reranker_command(
+    context: CliContext, bench_dir: Path, sets: str, output, depth: int, repeats: int
+) -> None:
+    """Fit the ranking modes' re-ranker for the configured encoder."""
+    from ontology.files import atomic_write
+    from skillgraph import SkillGraph
+    from skillgraph.reranking import SHIPPED_RERANKERS_DIR
+    from training.evaluation import load_benchmark
+    from training.reranking import fit_reranker
+
+    settings = context.settings.replace({"extraction.reranker": "", "memory.enabled": False})
+    graph = SkillGraph.load(settings)
+    names = [name.strip() for name in sets.split(",") if name.strip()]
+    if any("test" in name for name in names):
+        raise click.BadParameter("test sets are for measuring, not fitting", param_hint="--sets")
+    missing = [name for name in names if not (bench_dir / f"{name}.jsonl").is_file()]
+    if not names or missing:
+        raise click.BadParameter(f"no {missing or 'sets'} in {bench_dir}", param_hint="--sets")
+    sentences = {n: load_benchmark(bench_dir / f"{n}.jsonl", graph.taxonomy) for n in names}
+    model = fit_reranker(graph, sentences, depth, repeats=repeats)
+    target = output or SHIPPED_RERANKERS_DIR / f"{model.encoder}.json"
+    atomic_write(target, lambda path: path.write_text(model.to_json(), encoding="utf-8"))
+    figures = model.details["cross_validation"]
+    click.echo(
+        f"wrote {target}: cross-validated {figures['reranked']} "
+        f"(cosine order {figures['cosine_order']}), l2 {model.details['l2']:g}"
+    )

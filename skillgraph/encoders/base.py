@@ -24,6 +24,11 @@ class Encoder(abc.ABC):
     fingerprint: str
     batch_size: int = 64
 
+    @property
+    def model_name(self) -> str:
+        """The model, whatever the backend and precision (``all-MiniLM-L6-v2``)."""
+        return self.name.rpartition(":")[2]
+
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         """Encode ``texts`` into an ``(n, dimension)`` float32 array, rows in input order."""
         if not texts:

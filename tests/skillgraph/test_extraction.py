@@ -61,7 +61,9 @@ def test_a_skill_in_several_sentences_is_reported_once_with_its_best_span(extrac
     assert len({m.uri for m in matches}) == len(matches)
 
 
-def test_ranking_mode_is_unchanged(extractor):
+def test_ranking_mode_has_the_rerankers_probabilities_and_no_spans(extractor):
     matches = extractor.extract("Experience with Python and PostgreSQL.", Ranking(5))
-    assert len(matches) == 5
-    assert all(m.probability is None and "probability" not in m.to_dict() for m in matches)
+    assert len(matches) == 5 and PYTHON in {m.uri for m in matches}
+    probabilities = [m.probability for m in matches]
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < probabilities[-1] < 1
+    assert all("span_text" not in m.to_dict() and m.span_start is None for m in matches)

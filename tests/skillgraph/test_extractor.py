@@ -27,8 +27,8 @@ def test_python_and_postgresql_rank_in_the_top_five(extractor):
 def test_ranking_mode_returns_exactly_top_k_sorted(extractor):
     matches = extractor.extract(AD, Ranking(7))
     assert len(matches) == 7
-    scores = [m.score for m in matches]
-    assert scores == sorted(scores, reverse=True)
+    probabilities = [m.probability for m in matches]  # the re-ranker's order
+    assert probabilities == sorted(probabilities, reverse=True)
     assert len({m.uri for m in matches}) == 7
 
 
@@ -90,7 +90,8 @@ def test_without_a_span_model_the_default_mode_is_the_cosine_threshold(small_gra
     assert extractor.spans is None
     matches = extractor.extract(AD)
     assert matches, "the ad names Python explicitly"
-    assert all(m.score >= extractor.settings.min_score and m.probability is None for m in matches)
+    assert all(m.score >= extractor.settings.min_score for m in matches)
+    assert all(m.span_text is None for m in matches)  # no spans: whole sentences
     assert len(matches) <= extractor.settings.max_skills
 
 

@@ -95,3 +95,31 @@ def test_a_second_run_reuses_the_pairs_of_the_first(cli, tmp_path):
     summary = json.loads((run / "summary.json").read_text())
     assert summary["pairs"] == 2
     assert summary["epochs"][0]["scores"] == {}  # --no-eval
+
+
+def test_fit_reranker_writes_a_reranker_that_ranking_then_uses(cli, tmp_path):
+    target = tmp_path / "reranker.json"
+    fitted = cli(
+        "fit-reranker", "--data", str(FIXTURES / "bench"), "--sets", "small_benchmark",
+        "--output", str(target), "--depth", "20", "--repeats", "2",
+    )  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    assert f"wrote {target}: cross-validated {{'RP@5'" in fitted.stdout
+    document = json.loads(target.read_text())
+    assert document["encoder"] == "skillgraph-minilm-esco" and document["depth"] == 20
+    assert document["fitted_on"] == {"small_benchmark": 4}  # one sentence has no real label
+    assert set(document["cross_validation"]["by_set"]) == {"small_benchmark"}
+
+    ads = tmp_path / "ads.csv"
+    ads.write_text("id,text\n1,Strong Python skills and SQL queries are a must.\n")
+    out = tmp_path / "out.jsonl"
+    ranked = cli("--set", f"extraction.reranker={target}", "extract", str(ads), "-o", str(out),
+                 "--top-k", "3")  # fmt: skip
+    assert ranked.exit_code == 0, ranked.output
+    skills = json.loads(out.read_text())["skills"]
+    probabilities = [s["probability"] for s in skills]
+    assert len(skills) == 3 and probabilities == sorted(probabilities, reverse=True)
+
+    for sets, message in (("house_test", "test sets are for measuring"), ("nope", "no ['nope']")):
+        refused = cli("fit-reranker", "--data", str(FIXTURES / "bench"), "--sets", sets)
+        assert refused.exit_code == 2 and message in refused.stderr, refused.output
