@@ -11,6 +11,7 @@ coefficients fitted by ``training/calibration.py`` on annotated data that is not
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ FEATURES = (
     "knowledge",
     *(f"reuse_{level}" for level in REUSE_LEVELS),
     "spans_in_sentence",
+    "label_overlap",
+    "log_labels",
 )
 
 
@@ -61,6 +64,11 @@ class CandidateFacts:
     skill_type: str
     reuse_level: str
     spans_in_sentence: int
+    # How much of the skill's labels the query spells out (skillgraph.label_overlap): the best
+    # share of one label's content words, and how many labels the skill has (more labels, more
+    # chances of a match by accident).
+    label_overlap: float = 0.0
+    labels: int = 1
 
     def vector(self) -> list[float]:
         query = content_words(self.query_text)
@@ -81,6 +89,8 @@ class CandidateFacts:
             float(self.skill_type == "knowledge"),
             *(float(self.reuse_level == level) for level in REUSE_LEVELS),
             float(min(self.spans_in_sentence, 10)),
+            self.label_overlap,
+            math.log1p(self.labels),
         ]
 
 

@@ -28,6 +28,7 @@ from skillgraph.cache import SentenceCache, sentence_key
 from skillgraph.calibration import Calibrator, CandidateFacts
 from skillgraph.config import SpanSettings
 from skillgraph.errors import CalibrationMissingError
+from skillgraph.label_overlap import LabelOverlap, content_words
 from skillgraph.reader import Reader, Reading
 from skillgraph.retrieval import Candidate, Retriever
 from skillgraph.segmentation import Sentence
@@ -90,6 +91,7 @@ class SpanExtraction:
         self.settings = settings
         self.threshold = settings.threshold or (calibrator.threshold if calibrator else 0.5)
         self.cache: SentenceCache[list[_Local]] = SentenceCache(cache_size)
+        self.label_overlap = LabelOverlap(retriever.index.rows)
         fitted_for = calibrator.details.get("encoder") if calibrator else None
         if fitted_for and fitted_for != reader.name:
             log.warning(
@@ -163,8 +165,10 @@ class SpanExtraction:
         keep: int,
     ) -> list[_Local]:
         texts = self.retriever.index.rows.texts
+        words = content_words(span.text)
         proposals = []
         for rank, candidate in enumerate(candidates[:keep]):
+            overlap = self.label_overlap(words, candidate.skill_uri)
             following = candidates[rank + 1].score if rank + 1 < len(candidates) else floor
             skill = self.taxonomy.skill(candidate.skill_uri)
             facts = CandidateFacts(
@@ -182,6 +186,8 @@ class SpanExtraction:
                 skill_type=skill.skill_type,
                 reuse_level=skill.reuse_level,
                 spans_in_sentence=spans_in_sentence,
+                label_overlap=overlap.best,
+                labels=overlap.labels,
             )
             proposals.append(_Local(candidate, facts, span.start, span.end, float("nan")))
         return proposals

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -34,6 +36,12 @@ def test_features_describe_overlap_type_and_genericity():
     assert vector["reuse_cross-sector"] == 1.0 and vector["reuse_transversal"] == 0.0
     assert vector["preferred_label"] == 0.0
     assert content_words("Experience with the Python skills") == {"python"}
+
+
+def test_features_say_how_much_of_the_skills_labels_the_query_spells_out():
+    found = replace(facts("span", 0.8), label_overlap=0.5, labels=3)
+    vector = dict(zip(FEATURES, found.vector(), strict=True))
+    assert vector["label_overlap"] == 0.5 and vector["log_labels"] == pytest.approx(math.log1p(3))
 
 
 def test_probabilities_follow_each_paths_model_and_survive_json(tmp_path):

@@ -26,6 +26,11 @@ def test_spans_are_proposed_with_their_sentence_as_context(extraction, fake_grap
         assert AD[proposal.start : proposal.end] == proposal.text
         assert proposal.sentence.start <= proposal.start < proposal.end <= proposal.sentence.end
     assert all(p.facts.path == "sentence" for p in proposals[0])  # no span in "Benefits"
+    # "Python" spells out the whole of the alt label "Python" of its two labels
+    found = next(p for p in python if p.candidate.skill_uri == PYTHON)
+    assert (found.facts.label_overlap, found.facts.labels) == (1.0, 3)
+    others = [p for p in python if p.candidate.skill_uri != PYTHON]
+    assert others and all(p.facts.label_overlap < 1.0 for p in others)
 
 
 def test_only_skills_at_the_threshold_are_kept_once_with_their_best_evidence(fake_graph):
