@@ -16,7 +16,7 @@ from services.batch.policy import EMPTY_TEXT
 from services.batch.records import InputRow, RowError, RowResult, SpanRowResult
 from services.batch.runner import run_rows
 from skillgraph import InputError, Settings, SkillGraph, SkillMatch
-from skillgraph.occupations import occupation_context
+from skillgraph.occupations import PostingOccupations, posting_occupations
 from skillgraph.procedure import AdProcedure, ProcedureExtractor, check_sequence
 
 Rows = Sequence[InputRow | RowError]
@@ -172,18 +172,17 @@ class OccupationJob(_Job):
         titles = [
             (index, title) for index, (title, _) in enumerate(batch) if isinstance(title, InputRow)
         ]
-        found = graph.occupations.match_many(
+        found = posting_occupations(
+            graph.occupations,
             [title.text for _, title in titles],
             [_uris(skills.get(index)) for index, _ in titles],
-            self.top_k,
+            top_k=self.top_k,
         )
         answers = dict(zip((index for index, _ in titles), found, strict=True))
-        done: list[tuple[InputRow | RowError, Any]] = []
-        for index, (title, text) in enumerate(batch):
-            done.append(
-                (title, self._answer(graph, title, text, answers.get(index), skills.get(index)))
-            )
-        return done
+        return [
+            (title, self._answer(title, text, answers.get(index), skills.get(index)))
+            for index, (title, text) in enumerate(batch)
+        ]
 
     @staticmethod
     def _skills(graph: SkillGraph, texts: list[str]) -> list[list[SkillMatch] | RowError]:
@@ -201,18 +200,22 @@ class OccupationJob(_Job):
         return found
 
     @staticmethod
-    def _answer(graph, title, text, matches, skills) -> dict[str, Any] | RowError:
+    def _answer(
+        title: InputRow | RowError,
+        text: InputRow | RowError | None,
+        posting: PostingOccupations | None,
+        skills: list[SkillMatch] | RowError | None,
+    ) -> dict[str, Any] | RowError:
         if isinstance(title, RowError):
             return title
         if isinstance(text, RowError) and text.reason != EMPTY_TEXT:
             return RowError(title.row_number, title.id, f"text: {text.reason}", text.line)
         if isinstance(skills, RowError):
             return RowError(title.row_number, title.id, f"text: {skills.reason}", None)
-        answer: dict[str, Any] = {"occupations": [m.to_dict() for m in matches or ()]}
-        if skills is not None:
-            best = matches[0].uri if matches else None
-            context = occupation_context(graph.taxonomy, best, _uris(skills)) if best else None
-            answer["context"] = context.to_dict() if context else None
+        assert posting is not None  # every usable title was matched
+        answer = posting.to_dict()
+        if skills is None:
+            del answer["context"]  # no ad, no skills to set against the occupation
         return answer
 
 
