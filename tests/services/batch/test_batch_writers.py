@@ -19,14 +19,11 @@ from services.batch import (
     infer_format,
     open_writer,
 )
+from services.batch.columns import CSV_COLUMNS, PARQUET_SCHEMA, SKILL_COLUMNS, parquet_row
 from services.batch.writers import (
-    CSV_COLUMNS,
-    PARQUET_SCHEMA,
-    SKILL_COLUMNS,
     JsonlResultWriter,
     ParquetResultWriter,
     neutralise_formula,
-    parquet_row,
     parts_dir_for,
 )
 from skillgraph.records import Evidence, ModelStamp, SkillMatch
