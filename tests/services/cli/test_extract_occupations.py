@@ -38,6 +38,7 @@ ROWS = [
     {"id": "unknown", "title": "Cook", "occupation": f"{E}no-such", "text": "You write Python."},
     {"id": "untitled", "title": None, "occupation": "", "text": "Lead a team of Java devs."},
     {"id": "empty", "title": "Cook", "text": ""},
+    {"id": "pasted", "title": "Cook " * 201, "text": "You cook."},  # an ad in the title field
 ]
 COLUMNS = ("--title-column", "title", "--occupation-column", "occupation")
 
@@ -94,6 +95,7 @@ def test_each_row_gets_its_occupations_and_the_skills_context(written, small_tax
     assert [(e["id"], e["reason"]) for e in errors] == [
         ("unknown", f"occupation column 'occupation': no ESCO occupation '{E}no-such'"),
         ("empty", "empty text"),
+        ("pasted", "title column 'title': 1004 characters (limit 1000)"),
     ]
 
 
@@ -191,8 +193,8 @@ def test_a_failed_run_resumes_and_workers_write_the_same(cli, tmp_path, monkeypa
         with pytest.raises(_Killed):
             cli("extract", str(source), "-o", str(output), *COLUMNS, *options, "--workers", "1")
     assert Path(f"{output}.checkpoint.json").exists()
-    assert 0 < output.read_text().count("\n") < len(rows) - 6  # cut short, six rejected
+    assert 0 < output.read_text().count("\n") < len(rows) - 12  # cut short, 12 rejected
     _extract(cli, source, output, *options, "--workers", "1", "--resume")
     assert output.read_bytes() == whole.read_bytes()
     errors = Path(f"{output}.errors.jsonl").read_bytes()
-    assert errors == Path(f"{whole}.errors.jsonl").read_bytes() and errors.count(b"\n") == 6
+    assert errors == Path(f"{whole}.errors.jsonl").read_bytes() and errors.count(b"\n") == 12
