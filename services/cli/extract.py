@@ -91,20 +91,20 @@ def extract_command(
         job = PostingJob(context.settings, top_k, min_score, title_column, occupation_column)
         identity.update(title_column=title_column, occupation_column=occupation_column)
     adopt_graph(context.settings, graph)
-    with contextlib.ExitStack() as stack:
-        records = None
-        if occupations:
-            records = stack.enter_context(
-                posting_records(
-                    batch.input_path,
-                    batch.text_column,
-                    batch.id_column,
-                    title_column,
-                    occupation_column,
-                    batch.input_format,
-                    context.settings.extraction.max_text_chars,
-                )
-            )
+    reading = (
+        posting_records(
+            batch.input_path,
+            batch.text_column,
+            batch.id_column,
+            title_column,
+            occupation_column,
+            batch.input_format,
+            context.settings.extraction.max_text_chars,
+        )
+        if occupations
+        else contextlib.nullcontext(None)  # the text column alone, as batch.records() reads it
+    )
+    with reading as records:
         run_command(
             job,
             lambda mark: open_writer(
