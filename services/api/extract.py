@@ -9,7 +9,7 @@ from typing import Any
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from services.api.occupations import check_title, occupations_of
+from services.api.occupations import check_title, given_occupation, occupations_of
 from services.api.openapi import operation
 from services.api.problems import ApiProblem
 from services.api.schemas import (
@@ -33,6 +33,7 @@ def extract(body: ExtractRequest):
     text = graph.extractor.check_text(body.text)
     mode = graph.extractor.mode(body.top_k, body.min_score)
     title = check_title(body.title) if body.title is not None else None
+    occupation = given_occupation(graph, body.occupation)
     matches = current_batcher().submit(text, mode)
     model = graph.extractor.model(mode)
     answer: dict[str, object] = {
@@ -42,8 +43,8 @@ def extract(body: ExtractRequest):
         "model_fingerprint": model.fingerprint,
         "skills": [m.to_dict() for m in matches],
     }
-    if title is not None:
-        answer.update(occupations_of(graph, title, matches))
+    if title is not None or occupation is not None:
+        answer.update(occupations_of(graph, title, matches, occupation))
     return jsonify(answer)
 
 

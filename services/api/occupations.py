@@ -19,11 +19,9 @@ from services.api.schemas import (
 )
 from services.api.state import current_batcher, current_graph
 from skillgraph import SkillGraph, SkillMatch
-from skillgraph.occupations import occupation_context
+from skillgraph.occupations import MAX_TITLE_CHARS, posting_occupations
 
 blueprint = APIBlueprint("occupations", __name__, abp_tags=[Tag(name="occupations")])
-
-_MAX_TITLE_CHARS = 1000
 
 
 @blueprint.post(
@@ -36,28 +34,19 @@ _MAX_TITLE_CHARS = 1000
 def match_occupations(body: OccupationMatchRequest):
     graph = current_graph()
     title = check_title(body.title)
-    if body.occupation is not None:
-        try:
-            given = graph.taxonomy.occupation(body.occupation.strip())
-        except UnknownConceptError:
-            raise ApiProblem(422, f"no ESCO occupation {body.occupation!r}") from None
+    given = given_occupation(graph, body.occupation)
     skills = None
     if body.text is not None:
         text = graph.extractor.check_text(body.text)
         skills = current_batcher().submit(text, graph.extractor.mode())
-    found = [m.uri for m in skills] if skills else []
-    matches = graph.occupations.match(title, found, body.top_k)
-    answer: dict[str, object] = {
-        "esco_version": graph.taxonomy.release.version,
-        "title": title,
-        "occupations": [m.to_dict() for m in matches],
-    }
-    if skills is not None:
+    found = [m.uri for m in skills or ()]
+    (posting,) = posting_occupations(graph.occupations, [title], [found], [given], body.top_k)
+    answer = posting.to_dict()
+    if skills is None:
+        del answer["context"]  # no ad, no skills to set against the occupation
+    else:
         answer["skills"] = [m.to_dict() for m in skills]
-        target = given.uri if body.occupation is not None else (matches[0].uri if matches else None)
-        context = occupation_context(graph.taxonomy, target, found) if target else None
-        answer["context"] = context.to_dict() if context else None
-    return jsonify(answer)
+    return jsonify(esco_version=graph.taxonomy.release.version, title=title, **answer)
 
 
 def check_title(title: str) -> str:
@@ -65,18 +54,26 @@ def check_title(title: str) -> str:
     title = title.strip()
     if not title:
         raise ApiProblem(422, "title is empty: give the job title as the ad writes it")
-    if len(title) > _MAX_TITLE_CHARS:
-        raise ApiProblem(413, f"title is {len(title)} characters (limit {_MAX_TITLE_CHARS})")
+    if len(title) > MAX_TITLE_CHARS:
+        raise ApiProblem(413, f"title is {len(title)} characters (limit {MAX_TITLE_CHARS})")
     return title
 
 
-def occupations_of(graph: SkillGraph, title: str, skills: Sequence[SkillMatch]) -> dict[str, Any]:
-    """The title's occupations, the ad's ``skills`` voting, and those skills' context against
-    the best one (None when there is no confident match)."""
+def given_occupation(graph: SkillGraph, occupation: str | None) -> str | None:
+    """The URI of the occupation a request gives (URI or UUID); a problem when ESCO has none."""
+    if occupation is None:
+        return None
+    try:
+        return graph.taxonomy.occupation(occupation.strip()).uri
+    except UnknownConceptError:
+        raise ApiProblem(422, f"no ESCO occupation {occupation!r}") from None
+
+
+def occupations_of(
+    graph: SkillGraph, title: str | None, skills: Sequence[SkillMatch], given: str | None = None
+) -> dict[str, Any]:
+    """The title's occupations (none without a title), the ad's ``skills`` voting, and those
+    skills' context against the ``given`` occupation (a URI), else the best match."""
     found = [m.uri for m in skills]
-    matches = graph.occupations.match(title, found)
-    context = occupation_context(graph.taxonomy, matches[0].uri, found) if matches else None
-    return {
-        "occupations": [m.to_dict() for m in matches],
-        "context": context.to_dict() if context else None,
-    }
+    (posting,) = posting_occupations(graph.occupations, [title or ""], [found], [given])
+    return posting.to_dict()

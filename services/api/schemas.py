@@ -40,6 +40,11 @@ class ExtractRequest(Body):
     title: str | None = Field(
         None, description="the ad's job title: adds its occupations and the skills' context"
     )
+    occupation: str | None = Field(
+        None,
+        description="the ad's ESCO occupation (URI or UUID), if known: the skills' context is "
+        "against it rather than the title's best match",
+    )
     top_k: int | None = _TOP_K
     min_score: float | None = _MIN_SCORE
 
@@ -172,7 +177,7 @@ class OccupationContext(Reply):
     occupation: str
     label: str
     skills: list[RelatedSkill] = Field(description="the ad's skills, in the answer's order")
-    missing_essential: list[RelatedSkill] = Field(
+    missing_essential: list[ConceptRef] = Field(
         description="the occupation's essential skills the ad does not mention"
     )
 
@@ -187,10 +192,14 @@ class Stamped(Reply):
 class ExtractResponse(Stamped):
     skills: list[SkillMatch]
     occupations: list[OccupationCandidate] | None = Field(
-        None, description="when a title is given: its ESCO occupations (empty: no confident match)"
+        None,
+        description="when a title or occupation is given: the title's ESCO occupations "
+        "(empty: no title, or no confident match)",
     )
     context: OccupationContext | None = Field(
-        None, description="when a title is given: the skills against its best occupation"
+        None,
+        description="when a title or occupation is given: the skills against the occupation "
+        "given, else the title's best match (null: neither)",
     )
 
 

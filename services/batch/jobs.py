@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Self
 
+from ontology import UnknownConceptError
 from services.batch.policy import EMPTY_TEXT
 from services.batch.records import InputRow, RowError, RowResult, SpanRowResult
 from services.batch.runner import run_rows
 from skillgraph import InputError, Settings, SkillGraph, SkillMatch
-from skillgraph.occupations import occupation_context
+from skillgraph.occupations import MAX_TITLE_CHARS, PostingOccupations, posting_occupations
 from skillgraph.procedure import AdProcedure, ProcedureExtractor, check_sequence
 
 Rows = Sequence[InputRow | RowError]
@@ -78,6 +79,76 @@ class ExtractJob(_Job):
                 ),
             )
         )
+
+
+Posting = tuple[InputRow | RowError, InputRow | RowError | None, InputRow | RowError | None]
+# an ad, its title and the occupation given for it (None: that column was not asked for)
+
+
+@dataclass(frozen=True)
+class PostingJob(_Job):
+    """ESCO skills of each ad with its occupations (``skillgraph extract --title-column /
+    --occupation-column``): the title's matches, the skills voting, and the skills' context
+    against the occupation given, else the best match (as ``POST /v1/extract`` answers). An
+    empty title or occupation cell is none given; an over-long title or an occupation that ESCO
+    does not have costs its row."""
+
+    top_k: int | None = None
+    min_score: float | None = None
+    title_column: str | None = None
+    occupation_column: str | None = None
+
+    def __call__(self, batch: Sequence[Posting]) -> list[RowResult | RowError]:
+        graph = graph_for(self.settings)
+        done = ExtractJob(self.settings, self.top_k, self.min_score)([ad for ad, _, _ in batch])
+        usable: list[tuple[int, RowResult, str, str | None]] = []
+        for index, (result, (_, title, given)) in enumerate(zip(done, batch, strict=True)):
+            if isinstance(result, RowError):
+                continue
+            cleaned, uri = self._title(result, title), self._given(graph, result, given)
+            if isinstance(cleaned, RowError):
+                done[index] = cleaned
+            elif isinstance(uri, RowError):
+                done[index] = uri
+            else:
+                usable.append((index, result, cleaned, uri))
+        found = posting_occupations(
+            graph.occupations,
+            [title for _, _, title, _ in usable],
+            [[m.uri for m in result.skills] for _, result, _, _ in usable],
+            [uri for _, _, _, uri in usable],
+        )
+        for (index, result, _, _), posting in zip(usable, found, strict=True):
+            done[index] = replace(result, occupations=posting)
+        return done
+
+    def _title(self, result: RowResult, cell: InputRow | RowError | None) -> str | RowError:
+        if cell is None or (isinstance(cell, RowError) and cell.reason == EMPTY_TEXT):
+            return ""
+        if isinstance(cell, RowError):
+            return _cell_error(result, "title", self.title_column, cell.reason)
+        title = cell.text.strip()
+        if len(title) > MAX_TITLE_CHARS:
+            reason = f"{len(title)} characters (limit {MAX_TITLE_CHARS})"
+            return _cell_error(result, "title", self.title_column, reason)
+        return title
+
+    def _given(
+        self, graph: SkillGraph, result: RowResult, cell: InputRow | RowError | None
+    ) -> str | RowError | None:
+        if cell is None or (isinstance(cell, RowError) and cell.reason == EMPTY_TEXT):
+            return None
+        if isinstance(cell, RowError):
+            return _cell_error(result, "occupation", self.occupation_column, cell.reason)
+        try:
+            return graph.taxonomy.occupation(cell.text.strip()).uri
+        except UnknownConceptError:
+            reason = f"no ESCO occupation {cell.text.strip()!r}"
+            return _cell_error(result, "occupation", self.occupation_column, reason)
+
+
+def _cell_error(result: RowResult, what: str, column: str | None, reason: str) -> RowError:
+    return RowError(result.row_number, result.id, f"{what} column {column!r}: {reason}", None)
 
 
 @dataclass(frozen=True)
@@ -172,18 +243,17 @@ class OccupationJob(_Job):
         titles = [
             (index, title) for index, (title, _) in enumerate(batch) if isinstance(title, InputRow)
         ]
-        found = graph.occupations.match_many(
+        found = posting_occupations(
+            graph.occupations,
             [title.text for _, title in titles],
             [_uris(skills.get(index)) for index, _ in titles],
-            self.top_k,
+            top_k=self.top_k,
         )
         answers = dict(zip((index for index, _ in titles), found, strict=True))
-        done: list[tuple[InputRow | RowError, Any]] = []
-        for index, (title, text) in enumerate(batch):
-            done.append(
-                (title, self._answer(graph, title, text, answers.get(index), skills.get(index)))
-            )
-        return done
+        return [
+            (title, self._answer(title, text, answers.get(index), skills.get(index)))
+            for index, (title, text) in enumerate(batch)
+        ]
 
     @staticmethod
     def _skills(graph: SkillGraph, texts: list[str]) -> list[list[SkillMatch] | RowError]:
@@ -201,18 +271,22 @@ class OccupationJob(_Job):
         return found
 
     @staticmethod
-    def _answer(graph, title, text, matches, skills) -> dict[str, Any] | RowError:
+    def _answer(
+        title: InputRow | RowError,
+        text: InputRow | RowError | None,
+        posting: PostingOccupations | None,
+        skills: list[SkillMatch] | RowError | None,
+    ) -> dict[str, Any] | RowError:
         if isinstance(title, RowError):
             return title
         if isinstance(text, RowError) and text.reason != EMPTY_TEXT:
             return RowError(title.row_number, title.id, f"text: {text.reason}", text.line)
         if isinstance(skills, RowError):
             return RowError(title.row_number, title.id, f"text: {skills.reason}", None)
-        answer: dict[str, Any] = {"occupations": [m.to_dict() for m in matches or ()]}
-        if skills is not None:
-            best = matches[0].uri if matches else None
-            context = occupation_context(graph.taxonomy, best, _uris(skills)) if best else None
-            answer["context"] = context.to_dict() if context else None
+        assert posting is not None  # every usable title was matched
+        answer = posting.to_dict()
+        if skills is None:
+            del answer["context"]  # no ad, no skills to set against the occupation
         return answer
 
 

@@ -46,6 +46,8 @@ def _row(
         return RowError(row_number, None, reason, line)
 
     text = record.get(policy.text_column)
+    if text is None and policy.text_optional:
+        text = ""
     if not isinstance(text, str):
         row_id = policy.row_id(raw_id, row_number)
         if policy.text_column not in record:

@@ -20,6 +20,9 @@ class RowPolicy:
     text_column: str = "text"  # for JSON Lines, the key
     id_column: str = "id"
     max_text_chars: int = 100_000
+    # A record without the text (a JSON Lines key left out or null) has an empty one: for a
+    # column that only some records fill, such as an ad's occupation.
+    text_optional: bool = False
 
     def __post_init__(self) -> None:
         if self.max_text_chars < 1:

@@ -41,20 +41,22 @@ def read_records(
     id_column: str = "id",
     input_format: str | None = None,
     max_text_chars: int = 100_000,
+    text_optional: bool = False,
 ) -> Iterator[InputRow | RowError]:
     """Stream the records of *source*, a path or ``"-"`` for stdin, as rows or row errors.
 
     *input_format* is ``"csv"``, ``"jsonl"`` or ``"parquet"``; when None it comes from the file
     extension (``.csv``, ``.jsonl``, ``.ndjson``, each optionally followed by ``.gz``;
     ``.parquet``, ``.pq``). Gzip data is decompressed whatever the name. A row whose id is
-    missing or blank gets its row number.
+    missing or blank gets its row number. With *text_optional*, a JSON Lines record without
+    the text (or with null) has an empty one, rather than a missing or mistyped field.
 
     Raises BatchInputError at once for an unknown or unknowable format, and on the first
     ``next()`` for an input that cannot be opened, a missing text column or corrupt gzip data.
     """
     name = os.fspath(source)
     parser = PARSERS[resolve_format(name, input_format)]
-    policy = RowPolicy(text_column, id_column, max_text_chars)
+    policy = RowPolicy(text_column, id_column, max_text_chars, text_optional)
     return _read(name, parser, policy)
 
 

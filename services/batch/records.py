@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from skillgraph.occupations import PostingOccupations
 from skillgraph.records import ModelStamp, SkillMatch
 from skillgraph.spans import Span
 
@@ -43,22 +44,26 @@ class RowError:
 
 @dataclass(frozen=True, slots=True)
 class RowResult:
-    """The skills extracted from one input row."""
+    """The skills extracted from one input row (and its occupations, when asked for)."""
 
     id: str
     row_number: int  # kept for ordering and diagnostics; not part of the written output
     esco_version: str
     skills: tuple[SkillMatch, ...]
     model: ModelStamp | None = None  # what extracted them, so that RDF made later can say so
+    occupations: PostingOccupations | None = None  # None: the run asked for none
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "id": self.id,
             "esco_version": self.esco_version,
             "model": None if self.model is None else self.model.name,
             "model_fingerprint": None if self.model is None else self.model.fingerprint,
             "skills": [skill.to_dict() for skill in self.skills],
         }
+        if self.occupations is not None:
+            found.update(self.occupations.to_dict())
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Result writers: stream ``RowResult``s out as JSON Lines, CSV or Parquet (and any other
-JSON record, such as ``SpanRowResult``, as JSON Lines). Every format carries every field.
+JSON record, such as ``SpanRowResult``, as JSON Lines). Every format carries every field of a
+skill; the columns, and what a run with occupations adds, are :mod:`services.batch.columns`.
 
 JSON Lines and CSV go straight to the target as rows arrive (whole rows only, see
 :mod:`services.batch.sinks`), so the output can be watched as it grows. Parquet, whose footer is
@@ -30,65 +31,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ontology.files import atomic_write, leftover_temporaries
+from services.batch.columns import (
+    CSV_COLUMNS,
+    OCCUPATION_CSV_COLUMNS,
+    SKILL_COLUMNS,
+    occupation_cells,
+    parquet_row,
+    parquet_schema,
+)
 from services.batch.exceptions import BatchOutputError
 from services.batch.records import JsonRecord, RowResult
 from services.batch.sinks import STDOUT, RowSink
 
 logger = logging.getLogger(__name__)
 
-# A skill's columns in CSV, in JSON Lines' order; evidence (a list) as a JSON text.
-SKILL_COLUMNS: tuple[str, ...] = (
-    "uri",
-    "label",
-    "score",
-    "skill_type",
-    "sentence",
-    "start",
-    "end",
-    "probability",
-    "span_text",
-    "span_start",
-    "span_end",
-    "evidence",
-)
-CSV_COLUMNS: tuple[str, ...] = ("id", "esco_version", "model", "model_fingerprint", "rank")
-CSV_COLUMNS = (*CSV_COLUMNS, *SKILL_COLUMNS)
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP, CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-_EVIDENCE_STRUCT = pa.struct(
-    [
-        pa.field("example_id", pa.int64()),
-        pa.field("text", pa.string()),
-        pa.field("similarity", pa.float64()),
-    ]
-)
-_SKILL_STRUCT = pa.struct(
-    [
-        pa.field("uri", pa.string()),
-        pa.field("label", pa.string()),
-        pa.field("score", pa.float64()),
-        pa.field("skill_type", pa.string()),
-        pa.field("sentence", pa.string()),
-        pa.field("start", pa.int32()),
-        pa.field("end", pa.int32()),
-        pa.field("probability", pa.float64()),
-        pa.field("span_text", pa.string()),
-        pa.field("span_start", pa.int32()),
-        pa.field("span_end", pa.int32()),
-        pa.field("evidence", pa.list_(_EVIDENCE_STRUCT)),
-    ]
-)
-PARQUET_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("esco_version", pa.string(), nullable=False),
-        pa.field("model", pa.string()),
-        pa.field("model_fingerprint", pa.string()),
-        pa.field("skills", pa.list_(_SKILL_STRUCT), nullable=False),
-    ]
-)
-
 
 # What a writer takes: contravariant, so a writer of any JSON record serves where a writer of
 # RowResults is asked for.
@@ -177,7 +135,7 @@ class CsvResultWriter(ResultWriter[RowResult]):
     An input row without skills still gets one line, its skill columns empty, so that every input
     row shows up in the output. Text cells that a spreadsheet would run as a formula get a
     leading ``'`` unless *raw* (numbers are left alone: "-0.2" is a score). Lines end with "\\n";
-    fields holding newlines are quoted.
+    fields holding newlines are quoted. With *occupations*, ``OCCUPATION_CSV_COLUMNS`` follow.
     """
 
     def __init__(
@@ -187,14 +145,16 @@ class CsvResultWriter(ResultWriter[RowResult]):
         flush_every: int = 1000,
         resume_at: int | None = None,
         raw: bool = False,
+        occupations: bool = False,
     ) -> None:
         super().__init__()
         self._sink = RowSink(target, flush_every=flush_every, resume_at=resume_at)
         self._cell: Callable[[str], str] = str if raw else neutralise_formula
+        self._occupations = occupations
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="\n")
         if resume_at is None:
-            self._line(CSV_COLUMNS)
+            self._line(CSV_COLUMNS + (OCCUPATION_CSV_COLUMNS if occupations else ()))
 
     def _line(self, values: tuple[Any, ...]) -> None:
         self._csv.writerow(values)
@@ -211,12 +171,20 @@ class CsvResultWriter(ResultWriter[RowResult]):
             "" if model is None else self._cell(model.fingerprint),
         )
         if not result.skills:
-            self._line((*lead, "", *("",) * len(SKILL_COLUMNS)))
+            self._line((*lead, "", *("",) * len(SKILL_COLUMNS), *self._occupation(result, None)))
         for rank, skill in enumerate(result.skills, start=1):
-            self._line((*lead, rank, *self._skill_cells(skill.to_dict())))
+            cells = self._cells(SKILL_COLUMNS, skill.to_dict())
+            self._line((*lead, rank, *cells, *self._occupation(result, skill.uri)))
 
-    def _skill_cells(self, values: dict[str, Any]) -> Iterator[Any]:
-        for name in SKILL_COLUMNS:
+    def _occupation(self, result: RowResult, skill: str | None) -> Iterator[Any]:
+        if self._occupations:
+            values = occupation_cells(result, skill)
+            yield from self._cells(
+                OCCUPATION_CSV_COLUMNS, dict(zip(OCCUPATION_CSV_COLUMNS, values, strict=True))
+            )
+
+    def _cells(self, names: tuple[str, ...], values: dict[str, Any]) -> Iterator[Any]:
+        for name in names:
             value = values.get(name)
             if value is None:
                 yield ""
@@ -234,16 +202,6 @@ class CsvResultWriter(ResultWriter[RowResult]):
         self._sink.close()
 
 
-def parquet_row(result: RowResult) -> dict[str, Any]:
-    """``result.to_dict()`` with every skill column present (None, or no evidence)."""
-    row = result.to_dict()
-    row["skills"] = [
-        {name: skill.get(name, [] if name == "evidence" else None) for name in SKILL_COLUMNS}
-        for skill in row["skills"]
-    ]
-    return row
-
-
 _PART = re.compile(r"part-\d{6}\.parquet")
 
 
@@ -253,7 +211,8 @@ def parts_dir_for(target: str | os.PathLike[str]) -> Path:
 
 
 class ParquetResultWriter(ResultWriter[RowResult]):
-    """Parquet with ``PARQUET_SCHEMA``, one row per input row, row groups of *row_group_size*.
+    """Parquet with ``PARQUET_SCHEMA`` (with *occupations*, ``PARQUET_OCCUPATION_SCHEMA``), one
+    row per input row, row groups of *row_group_size*.
 
     Rows go to part files every *row_group_size* rows and at each checkpoint, so memory stays
     flat; closing joins the parts, in order, into the target (atomically) and removes them
@@ -267,8 +226,10 @@ class ParquetResultWriter(ResultWriter[RowResult]):
         *,
         row_group_size: int = 10_000,
         resume_at: int | None = None,
+        occupations: bool = False,
     ) -> None:
         super().__init__()
+        self._schema = parquet_schema(occupations)
         name = os.fspath(target)
         if name == STDOUT:
             raise BatchOutputError("Parquet cannot be written to stdout; give an output path")
@@ -327,7 +288,7 @@ class ParquetResultWriter(ResultWriter[RowResult]):
     def _write_part(self) -> None:
         if not self._rows:
             return
-        table = pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA)
+        table = pa.Table.from_pylist(self._rows, schema=self._schema)
         path = self._part(self._part_count)
         atomic_write(path, lambda temporary: pq.write_table(table, temporary))
         logger.debug("wrote Parquet part %s (%d rows)", path.name, len(self._rows))
@@ -349,11 +310,11 @@ class ParquetResultWriter(ResultWriter[RowResult]):
     def _join(self, parts: list[Path], target: Path) -> None:
         # Row groups of exactly row_group_size rows, however the parts were cut: the same file
         # whether the run checkpointed often, rarely, or was resumed.
-        with pq.ParquetWriter(target, PARQUET_SCHEMA) as writer:
+        with pq.ParquetWriter(target, self._schema) as writer:
             pending: list[pa.Table] = []
             held = 0
             for part in parts:
-                table = pq.read_table(part, schema=PARQUET_SCHEMA)
+                table = pq.read_table(part, schema=self._schema)
                 pending.append(table)
                 held += table.num_rows
                 while held >= self._row_group_size:
@@ -369,20 +330,26 @@ class ParquetResultWriter(ResultWriter[RowResult]):
 
 class _WriterFactory(Protocol):
     def __call__(
-        self, target: str, *, resume_at: int | None = None, raw_csv: bool = False
+        self,
+        target: str,
+        *,
+        resume_at: int | None = None,
+        raw_csv: bool = False,
+        occupations: bool = False,
     ) -> ResultWriter[RowResult]: ...
 
 
-# Each format's writer from the options every format is opened with (raw_csv is CSV's own).
+# Each format's writer from the options every format is opened with (raw_csv is CSV's own;
+# JSON Lines writes whatever a result holds, occupations included).
 WRITERS: dict[str, _WriterFactory] = {
-    "jsonl": lambda target, *, resume_at=None, raw_csv=False: JsonlResultWriter(
+    "jsonl": lambda target, *, resume_at=None, raw_csv=False, occupations=False: JsonlResultWriter(
         target, resume_at=resume_at
     ),
-    "csv": lambda target, *, resume_at=None, raw_csv=False: CsvResultWriter(
-        target, resume_at=resume_at, raw=raw_csv
+    "csv": lambda target, *, resume_at=None, raw_csv=False, occupations=False: CsvResultWriter(
+        target, resume_at=resume_at, raw=raw_csv, occupations=occupations
     ),
-    "parquet": lambda target, *, resume_at=None, raw_csv=False: ParquetResultWriter(
-        target, resume_at=resume_at
+    "parquet": lambda target, *, resume_at=None, raw_csv=False, occupations=False: (
+        ParquetResultWriter(target, resume_at=resume_at, occupations=occupations)
     ),
 }
 
@@ -415,10 +382,12 @@ def open_writer(
     *,
     resume_at: int | None = None,
     raw_csv: bool = False,
+    occupations: bool = False,
 ) -> ResultWriter[RowResult]:
     """A writer for *target*, a path or ``"-"`` for stdout, in *format* (inferred when None),
     carrying on from *resume_at* (a mark from ``checkpoint()``) when given; *raw_csv* leaves
-    CSV cells that look like formulas as they are."""
+    CSV cells that look like formulas as they are; *occupations*: the results carry them, and
+    CSV and Parquet get their columns."""
     name = os.fspath(target)
     chosen = format if format is not None else infer_format(name)
     try:
@@ -427,4 +396,4 @@ def open_writer(
         raise BatchOutputError(
             f"unknown output format {chosen!r}; choose one of {', '.join(WRITERS)}"
         ) from None
-    return factory(name, resume_at=resume_at, raw_csv=raw_csv)
+    return factory(name, resume_at=resume_at, raw_csv=raw_csv, occupations=occupations)

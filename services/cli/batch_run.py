@@ -9,7 +9,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -130,10 +130,11 @@ def run_command(
     settings: Settings,
     identity: dict[str, Any],
     done: str,
+    records: Iterable[Any] | None = None,
 ) -> None:
     """Run ``job`` (an ``ExtractJob``-like: callable on a batch, ``for_worker(threads)``) over
-    the rows of ``batch``'s input into ``open_writer(mark)``, then report ``N rows: X <done>,
-    Y rejected`` on stderr."""
+    the rows of ``batch``'s input (or ``records`` read from it, e.g. with other columns) into
+    ``open_writer(mark)``, then report ``N rows: X <done>, Y rejected`` on stderr."""
     workers = batch.worker_count
     errors_target = batch.errors_path or errors_path_for(batch.output)
     plan = RunPlan(
@@ -147,7 +148,7 @@ def run_command(
     )
     with progress_bar(done, unit="rows") as bar:
         position = run_batches(
-            batch.records(settings.extraction.max_text_chars),
+            batch.records(settings.extraction.max_text_chars) if records is None else records,
             job,
             open_writer,
             plan,

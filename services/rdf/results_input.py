@@ -1,9 +1,11 @@
 """Read the batch CLI's JSON Lines output back: one :class:`PostingRecord` or ``RowError`` per line.
 
 Each line is ``{"id", "esco_version", "skills": [{"uri", "label", "score", "skill_type",
-"sentence", "start", "end"}, ...]}``, optionally with ``"occupation"`` (an ESCO occupation URI;
-else the first of ``"occupations"``, as ``POST /v1/extract`` with a title answers), and
-``"model"`` and ``"model_fingerprint"`` (what extracted the skills, as ``extract`` writes).
+"sentence", "start", "end"}, ...]}``, optionally with the posting's occupation: ``"occupation"``
+(an ESCO occupation URI), else ``"context"``'s (the one given, else the title's best match, as
+``extract --title-column/--occupation-column`` writes and ``POST /v1/extract`` answers), else
+the first of ``"occupations"``; and ``"model"`` and ``"model_fingerprint"`` (what extracted
+the skills, as ``extract`` writes).
 A line that is not such an object is reported with its line number and reason, and reading goes
 on: one bad row costs only itself. Memory stays flat: lines are read one at a time, none over
 ``max_line_bytes``.
@@ -55,6 +57,7 @@ def _parse(
             esco_version=_text(record, "esco_version"),
             skills=_skills(record.get("skills")),
             occupation=_text(record, "occupation", required=False)
+            or _context_occupation(record.get("context"))
             or _best_occupation(record.get("occupations"))
             or occupation,
             row_number=row,
@@ -63,6 +66,16 @@ def _parse(
         )
     except ValueError as exc:
         return RowError(row, posting_id, str(exc), line)
+
+
+def _context_occupation(context: object) -> str:
+    """The URI of the occupation a ``"context"`` sets the skills against."""
+    if context is None:
+        return ""
+    uri = context.get("occupation") if isinstance(context, dict) else None
+    if not isinstance(uri, str) or not uri:
+        raise ValueError("field 'context' must be an object naming its 'occupation'")
+    return uri
 
 
 def _best_occupation(found: object) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from services.batch.columns import PARQUET_SCHEMA, parquet_row
 from services.batch.exceptions import BatchInputError
 from services.batch.jobs import ExtractJob, with_threads
 from services.batch.policy import RowPolicy
@@ -31,7 +32,6 @@ from services.batch.readers import resolve_format
 from services.batch.records import InputRow, RowError, RowResult
 from services.batch.run import DEFAULT_BATCH_SIZE
 from services.batch.runner import batches
-from services.batch.writers import PARQUET_SCHEMA, parquet_row
 from skillgraph import Settings, SkillGraph
 
 if TYPE_CHECKING:

@@ -8,16 +8,24 @@ from skillgraph.occupations.matcher import (
     OccupationMatcher,
     OccupationRows,
 )
+from skillgraph.occupations.posting import (
+    MAX_TITLE_CHARS,
+    PostingOccupations,
+    posting_occupations,
+)
 from skillgraph.occupations.titles import CleanTitle, clean_title
 
 __all__ = [
+    "MAX_TITLE_CHARS",
     "CleanTitle",
     "IscoStep",
     "OccupationContext",
     "OccupationMatch",
     "OccupationMatcher",
     "OccupationRows",
+    "PostingOccupations",
     "SkillRelation",
     "clean_title",
     "occupation_context",
+    "posting_occupations",
 ]

@@ -93,3 +93,20 @@ def test_extract_with_a_title_adds_its_occupations_and_the_skills_context(client
     none = client.post("/v1/extract", json={"text": NURSE_AD, "title": "Apply now!"}).get_json()
     assert none["occupations"] == [] and none["context"] is None
     assert client.post("/v1/extract", json={"text": NURSE_AD, "title": " "}).status_code == 422
+
+
+def test_extract_with_a_given_occupation_sets_the_skills_against_it(client, full_graph):
+    cook = full_graph.taxonomy.find_occupations_by_label("cook")[0]
+    body = client.post(
+        "/v1/extract", json={"text": NURSE_AD, "title": "Staff Nurse", "occupation": cook.uuid}
+    ).get_json()
+    assert body["occupations"][0]["label"] == "nurse responsible for general care"
+    assert body["context"]["occupation"] == cook.uri and body["context"]["label"] == "cook"
+    mentioned = {s["uri"] for s in body["skills"]}
+    assert [s["uri"] for s in body["context"]["missing_essential"]] == [
+        uri for uri in cook.essential_skills if uri not in mentioned
+    ]
+    alone = client.post("/v1/extract", json={"text": NURSE_AD, "occupation": cook.uri}).get_json()
+    assert alone["occupations"] == [] and alone["context"] == body["context"]
+    unknown = client.post("/v1/extract", json={"text": NURSE_AD, "occupation": "no-such"})
+    assert unknown.status_code == 422 and "no ESCO occupation" in unknown.get_json()["detail"]

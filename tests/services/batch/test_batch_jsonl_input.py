@@ -73,6 +73,17 @@ def test_custom_keys(tmp_path: Path) -> None:
     assert items == [InputRow(1, "r1", "hello")]
 
 
+def test_an_optional_column_left_out_or_null_is_empty(tmp_path: Path) -> None:
+    data = b'{"id": 1, "title": null}\n{"id": 2}\n{"id": 3, "title": 5}\n{"id": 4, "title": "a"}\n'
+    items = _read(tmp_path, data, text_column="title", text_optional=True)
+    assert [(i.id, i.reason) for i in items if isinstance(i, RowError)] == [
+        ("1", "empty text"),
+        ("2", "empty text"),
+        ("3", "field 'title' must be a string, got number"),  # still a mistake
+    ]
+    assert items[3] == InputRow(4, "4", "a")
+
+
 def test_bom_and_crlf_are_tolerated(tmp_path: Path) -> None:
     items = _read(tmp_path, b'\xef\xbb\xbf{"id": 1, "text": "one"}\r\n{"id": 2, "text": "two"}\r\n')
     assert items == [InputRow(1, "1", "one"), InputRow(2, "2", "two")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.batch import RowError, RowResult
-from services.batch.writers import SKILL_COLUMNS
+from services.batch.columns import SKILL_COLUMNS
 from skillgraph.records import ModelStamp, SkillMatch
 
 

@@ -19,15 +19,26 @@ from services.batch import (
     infer_format,
     open_writer,
 )
-from services.batch.writers import (
+from services.batch.columns import (
     CSV_COLUMNS,
+    OCCUPATION_CSV_COLUMNS,
+    PARQUET_OCCUPATION_SCHEMA,
     PARQUET_SCHEMA,
     SKILL_COLUMNS,
+    parquet_row,
+)
+from services.batch.writers import (
     JsonlResultWriter,
     ParquetResultWriter,
     neutralise_formula,
-    parquet_row,
     parts_dir_for,
+)
+from skillgraph.occupations import (
+    IscoStep,
+    OccupationContext,
+    OccupationMatch,
+    PostingOccupations,
+    SkillRelation,
 )
 from skillgraph.records import Evidence, ModelStamp, SkillMatch
 
@@ -163,6 +174,58 @@ def test_every_format_has_every_skill_field() -> None:
     assert tuple(field.name for field in skill_struct) == SKILL_COLUMNS
     assert set(SKILL_COLUMNS) == {field.name for field in dataclasses.fields(SkillMatch)}
     assert tuple(EXTRACTED.to_dict()) == SKILL_COLUMNS  # JSON Lines' order
+
+
+COOK = "http://data.europa.eu/esco/occupation/cook"
+MATCH = OccupationMatch(
+    COOK, "cook", 0.812345, "5120", (IscoStep("5", "Services"), IscoStep("5120", "Cooks")), "chef"
+)
+MISSING = SkillRelation("http://data.europa.eu/esco/skill/9", "use knives", "essential")
+CONTEXT = OccupationContext(
+    COOK, "cook", (SkillRelation(PYTHON.uri, PYTHON.label, None),
+                   SkillRelation(SQL.uri, SQL.label, "optional")), (MISSING,),
+)  # fmt: skip
+POSTINGS = [
+    RowResult("matched", 1, "v1.2.0", (PYTHON, SQL), STAMP, PostingOccupations((MATCH,), CONTEXT)),
+    RowResult("none", 2, "v1.2.0", (PYTHON,), STAMP, PostingOccupations((), None)),
+    RowResult("given", 3, "v1.2.0", (), STAMP, PostingOccupations((), CONTEXT)),
+]
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.parquet"])
+def test_json_lines_and_parquet_carry_a_postings_occupations_whole(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    with open_writer(path, occupations=True) as writer:
+        for result in POSTINGS:
+            writer.write(result)
+    if name == "out.parquet":
+        table = pq.read_table(path)
+        assert table.schema.equals(PARQUET_OCCUPATION_SCHEMA)
+        rows = table.to_pylist()
+    else:
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [r["occupations"] for r in rows] == [[MATCH.to_dict()], [], []]
+    assert [r["context"] for r in rows] == [CONTEXT.to_dict(), None, CONTEXT.to_dict()]
+    assert rows[0]["occupations"][0]["isco_path"][1] == {"code": "5120", "label": "Cooks"}
+
+
+def test_csv_carries_each_skills_relation_and_the_postings_occupation(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    with open_writer(path, occupations=True) as writer:
+        for result in POSTINGS:
+            writer.write(result)
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert tuple(header) == CSV_COLUMNS + OCCUPATION_CSV_COLUMNS
+    tails = [(row[0], row[-4:]) for row in rows]
+    assert tails == [
+        ("matched", ["", COOK, "cook", "0.8123"]),  # Python: not related to the occupation
+        ("matched", ["optional", COOK, "cook", "0.8123"]),
+        ("none", ["", "", "", ""]),
+        ("given", ["", COOK, "cook", ""]),  # no skills: one line; given, so no match score
+    ]
 
 
 def test_parquet_writes_a_row_group_every_n_rows(tmp_path: Path) -> None:

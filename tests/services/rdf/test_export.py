@@ -273,3 +273,20 @@ def test_the_best_of_a_results_lines_occupations_is_the_postings_occupation(
     assert any(
         t.predicate == SCHEMA.relevantOccupation and t.object.value == second for t in chunk.triples
     )
+
+
+def test_a_results_lines_context_names_its_occupation_before_its_best_match(
+    tmp_path: Path, small_taxonomy: EscoTaxonomy
+) -> None:
+    """What ``extract --occupation-column`` writes: the occupation given is the context's."""
+    rows = posting_rows(small_taxonomy, 3, hostile=False)
+    first, second = list(small_taxonomy.occupations)[:2]
+    for row in rows:
+        del row["occupation"]
+        row["occupations"] = [{"uri": first, "score": 0.9}]
+    rows[0]["context"] = {"occupation": second, "label": "", "skills": []}
+    rows[1]["context"] = None  # no context: the best match
+    rows[2]["context"] = {"label": "no occupation"}
+    items = list(read_results(write_jsonl(tmp_path / "results.jsonl", rows)))
+    assert [items[0].occupation, items[1].occupation] == [second, first]
+    assert "'context' must be an object naming its 'occupation'" in items[2].reason
