@@ -63,10 +63,14 @@ class SkillExtractor:
 
     def model(self, mode: Mode) -> ModelStamp:
         """The model whose results ``mode`` returns: the one-pass reader in the extraction
-        mode (its fingerprint covers the encoder trunk), else the encoder."""
+        mode (its fingerprint covers the encoder trunk), else the encoder (with the re-ranker
+        that orders its results, whose fingerprint joins the encoder's)."""
         if isinstance(mode, Extraction) and self.spans is not None:
             reader = self.spans.reader
             return ModelStamp(reader.name, reader.fingerprint)
+        if self.reranker is not None:
+            fingerprint = f"{self.encoder.fingerprint}/{self.reranker.fingerprint}"
+            return ModelStamp(self.encoder.name, fingerprint)
         return ModelStamp(self.encoder.name, self.encoder.fingerprint)
 
     def clear_cache(self) -> None:

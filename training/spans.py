@@ -22,6 +22,7 @@ import torch
 
 from skillgraph.encoders.models import resolve_model
 from skillgraph.errors import SkillgraphError
+from skillgraph.spans.decoding import viterbi_tags
 from skillgraph.spans.labels import LABELS
 from training.span_data import TaggedSentence, bio_spans, read_span_sets
 from training.span_metrics import span_f1
@@ -135,7 +136,8 @@ def _collate(items: Sequence[dict[str, list]], pad_id: int) -> dict[str, torch.T
 def predict_word_tags(
     model: Any, tokenizer: Any, sentences: Sequence[TaggedSentence], max_length: int
 ) -> list[list[str]]:
-    """Word tags: each word takes its first sub-word's tag (words cut off are ``O``)."""
+    """Word tags as the runtime decodes them (:func:`~skillgraph.spans.viterbi_tags` over
+    each word's first sub-word; words cut off are ``O``)."""
     model.eval()
     found: list[list[str]] = []
     with torch.no_grad():
@@ -152,15 +154,20 @@ def predict_word_tags(
             logits = model(
                 input_ids=encoding["input_ids"], attention_mask=encoding["attention_mask"]
             ).logits
-            best = logits.argmax(-1).numpy()
+            probabilities = torch.softmax(logits, -1).numpy()
             for row, sentence in enumerate(chunk):
-                tags = ["O"] * len(sentence.tokens)
-                seen = set()
+                first: dict[int, int] = {}
                 for position, word in enumerate(encoding.word_ids(row)):
-                    if word is not None and word not in seen:
-                        seen.add(word)
-                        tags[word] = LABELS[int(best[row, position])]
-                found.append(tags)
+                    if word is not None and word not in first:
+                        first[word] = position
+                outside = np.eye(len(LABELS))[LABELS.index("O")]
+                words = np.array(
+                    [
+                        probabilities[row, first[w]] if w in first else outside
+                        for w in range(len(sentence.tokens))
+                    ]
+                )
+                found.append([LABELS[t] for t in viterbi_tags(words)])
     return found
 
 

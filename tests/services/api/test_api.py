@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from skillgraph import Ranking
+
 PYTHON_UUID = "ccd0a1d9-afda-43d9-b901-96344886e14d"
 POSTGRES = "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
 SOFTWARE_DEVELOPER_UUID = "f2b15a0e-e65a-438a-affb-29b9d50b77d1"
@@ -25,18 +27,21 @@ def test_extract_ranks_python_and_postgresql(api_url, http, full_graph):
     assert response.status_code == 200
     body = response.json()
     assert body["esco_version"] == "v1.2.0"
-    assert (body["model"], body["model_fingerprint"]) == (
-        full_graph.encoder.name,  # ranking is the encoder's
-        full_graph.encoder.fingerprint,
-    )
+    ranking = full_graph.extractor.model(Ranking(5))  # the encoder's, and its re-ranker's
+    assert (body["model"], body["model_fingerprint"]) == (ranking.name, ranking.fingerprint)
+    assert ranking.name == full_graph.encoder.name
+    assert ranking.fingerprint.startswith(full_graph.encoder.fingerprint + "/")
     skills = body["skills"]
     assert len(skills) == 5
     uris = {s["uri"] for s in skills}
     assert f"http://data.europa.eu/esco/skill/{PYTHON_UUID}" in uris and POSTGRES in uris
     for skill in skills:
-        assert set(skill) == {"uri", "label", "score", "skill_type", "sentence", "start", "end"}
+        assert set(skill) == {
+            *("uri", "label", "score", "probability", "skill_type", "sentence", "start", "end")
+        }
         assert text[skill["start"] : skill["end"]] == skill["sentence"]
-    assert [s["score"] for s in skills] == sorted((s["score"] for s in skills), reverse=True)
+    probabilities = [s["probability"] for s in skills]  # the re-ranker's order
+    assert probabilities == sorted(probabilities, reverse=True)
 
 
 def test_extract_threshold_and_default_modes(api_url, http):
@@ -50,7 +55,7 @@ def test_extract_threshold_and_default_modes(api_url, http):
         assert 0 < skill["probability"] <= 1
         assert text[skill["span_start"] : skill["span_end"]] == skill["span_text"]
         assert "coffee" not in skill["span_text"]
-    assert "probability" not in ranked["skills"][0]
+    assert "span_text" not in ranked["skills"][0]  # ranking: no spans, the re-ranker's order
 
 
 def test_spans_are_the_taggers_spans_of_the_whole_text(api_url, http, full_graph):
