@@ -41,20 +41,22 @@ def procedure(body: ProcedureRequest):
     found = current_state().procedures.extract(text)
     if not found.steps:
         raise ApiProblem(422, "no duty steps found in the text")
-    sequence = check_sequence(
+    check_sequence(
         found.sequence(), min_steps=1, max_steps=graph.settings.procedure.max_steps_per_sequence
     )
-    linker = StepSkillLinker(graph.extractor, graph.settings.procedure.skills_per_step)
+    linker = StepSkillLinker.for_settings(graph.extractor, graph.settings.procedure)
     for step in found.steps:
         linker.remember(step.text, step.skills)
     ad_graph = induce_graph(
-        [sequence],
+        [found.observation()],
         key,
         graph.encoder,
         graph.settings.procedure,
         linker,
         graph.taxonomy.release.version,
         _provenance("/v1/procedure"),
+        unit="ads",
+        skill_linking=linker.description,
     )
     return jsonify(
         esco_version=graph.taxonomy.release.version,
@@ -83,7 +85,7 @@ def induce(body: InduceRequest):
             rejected.append({"index": index, "reason": str(exc)})
     if not usable:
         raise ApiProblem(422, "no usable sequence", rejected=rejected)
-    linker = StepSkillLinker(graph.extractor, settings.skills_per_step) if body.skills else None
+    linker = StepSkillLinker.for_settings(graph.extractor, settings) if body.skills else None
     induced = induce_graph(
         usable,
         _key(body.key),
@@ -92,6 +94,7 @@ def induce(body: InduceRequest):
         linker,
         graph.taxonomy.release.version,
         _provenance("/v1/procedure/induce"),
+        skill_linking=linker.description if linker is not None else None,
     )
     return jsonify(graph=graph_to_dict(induced), rejected=rejected)
 

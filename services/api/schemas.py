@@ -222,8 +222,13 @@ class SpansResponse(Reply):
 class ProcedureResponse(Reply):
     esco_version: str
     encoder: str
-    steps: list[dict[str, Any]]
+    steps: list[dict[str, Any]] = Field(
+        description="text, source span, optional, conditions, evidence, skills (none: no skill)"
+    )
     order: list[int]
+    structure: dict[str, Any] = Field(
+        description="precedes, alternatives and unordered sets of steps, each with its evidence"
+    )
     graph: dict[str, Any] = Field(description="a skillgraph-procedure-graph document")
 
 

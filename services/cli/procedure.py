@@ -36,6 +36,7 @@ from skillgraph.procedure import (
     GraphPredictor,
     ProcedureGraph,
     StepMatcher,
+    StepObservation,
     check_sequence,
     graphs_to_dict,
     induce_graph,
@@ -90,8 +91,8 @@ def extract_procedures(
     adopt_graph(context.settings, graph)
     job = StepsJob(context.settings, with_skills=steps_path is not None)
     settings = context.settings.procedure
-    linker = StepSkillLinker(graph.extractor, settings.skills_per_step)
-    groups: dict[str, list[list[str]]] = defaultdict(list)
+    linker = StepSkillLinker.for_settings(graph.extractor, settings)
+    groups: dict[str, list[StepObservation]] = defaultdict(list)
     errors_target = errors_path or errors_path_for(output)
     rows = rejected = 0
     with (
@@ -108,12 +109,12 @@ def extract_procedures(
                 rejected += 1
                 error_log.write(found)
                 continue
-            groups[group].append(found.sequence())
+            groups[group].append(found.observation())
             if steps_out is not None:
                 record = {"id": row.id, "group": group, **found.to_dict(row.text)}
                 steps_out.write(json.dumps(record, ensure_ascii=False) + "\n")
         source = _provenance("procedure extract", input_path, group_column=group_column)
-        graphs = _induce_groups(groups, graph.encoder, settings, linker, graph, source)
+        graphs = _induce_groups(groups, graph.encoder, settings, linker, graph, source, "ads")
     if not graphs:
         where = errors_target or "stderr"
         raise click.ClickException(f"no ad in {input_path} had duty steps (see {where})")
@@ -157,7 +158,7 @@ def induce_procedures(
         encoder, linker, graph = _encoder(context), None, None
     else:
         graph = context.graph
-        encoder, linker = graph.encoder, StepSkillLinker(graph.extractor, settings.skills_per_step)
+        encoder, linker = graph.encoder, StepSkillLinker.for_settings(graph.extractor, settings)
     if not groups:
         where = errors_target or "stderr"
         raise click.ClickException(f"no usable sequence in {paths_file} (see {where})")
@@ -255,12 +256,20 @@ def _group_of(record: InputRow | RowError, column: str) -> str | RowError:
     return RowError(record.row_number, record.id, f"group column {column!r}: {reason}", record.line)
 
 
-def _induce_groups(groups, encoder, settings, linker, graph, source) -> list[ProcedureGraph]:
+def _induce_groups(
+    groups, encoder, settings, linker, graph, source, unit="sequences"
+) -> list[ProcedureGraph]:
     esco = graph.taxonomy.release.version if graph is not None else None
+    linking = linker.description if linker is not None else None
     graphs = []
     with progress_bar("inducing graphs", unit="groups", total=len(groups)) as bar:
         for key, sequences in groups.items():
-            graphs.append(induce_graph(sequences, key, encoder, settings, linker, esco, source))
+            graphs.append(
+                induce_graph(
+                    sequences, key, encoder, settings, linker, esco, source,
+                    unit=unit, skill_linking=linking,
+                )
+            )  # fmt: skip
             bar.update(1)
     return graphs
 

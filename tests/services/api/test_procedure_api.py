@@ -45,9 +45,45 @@ def test_an_ad_gives_its_steps_their_skills_and_its_graph(api_url, http):
 
     graph = graph_from_dict(body["graph"])
     assert body["graph"]["format"] == GRAPH_FORMAT
-    assert graph.key == "heating" and graph.sequences == 1
-    assert [node.text for node in graph.nodes] == sequence
+    assert graph.key == "heating" and graph.sequences == 1 and graph.unit == "ads"
+    assert sorted(node.text for node in graph.nodes) == sorted(sequence)
     assert all(node.skills for node in graph.nodes)
+    # The graph keeps the ad's partial order: every stated precedence is a DAG edge.
+    ids = {node.text: node.id for node in graph.nodes}
+    dag = {(e.source, e.target) for e in graph.dag_edges()}
+    for pair in body["structure"]["precedes"]:
+        before, after = steps[pair["before"]]["text"], steps[pair["after"]]["text"]
+        assert (ids[before], ids[after]) in dag, (before, after)
+    rules = {e.rule for edge in graph.edges for e in edge.evidence}
+    assert rules == {"explicit-order", "text-order"}
+
+
+def test_an_ads_structure_comes_back_with_its_evidence(api_url, http):
+    text = (
+        "Duties:\n- Replace worn belts, or order them from the supplier if not in stock\n"
+        "- Ideally, you will also train apprentices\n"
+    )
+    response = http.post(f"{api_url}/v1/procedure", json={"text": text})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    texts = [step["text"] for step in body["steps"]]
+    assert texts == [
+        "replace worn belts",
+        "order worn belts from the supplier",
+        "train apprentices",
+    ]
+    [alternative] = body["structure"]["alternatives"]
+    assert alternative["steps"] == [0, 1]
+    evidence = alternative["evidence"]
+    assert (evidence["rule"], evidence["cue"]) == ("alternative", "or")
+    assert text[evidence["start"] : evidence["end"]] == "or"
+    assert body["steps"][1]["conditions"] == ["if not in stock"]
+    assert body["steps"][2]["optional"]
+    [unordered] = body["structure"]["unordered"]
+    assert unordered["steps"] == [0, 1, 2]
+    graph = graph_from_dict(body["graph"])
+    assert [e.relation.value for e in graph.edges] == ["alternative"]
+    assert graph.unordered and graph.unordered[0].count == 1
 
 
 def test_many_sequences_give_a_graph_and_bad_ones_are_listed(api_url, http):

@@ -51,10 +51,16 @@ def test_extract_builds_one_graph_per_group_and_reports_bad_rows(cli, tmp_path):
     graphs = {g["key"]: g for g in document["graphs"]}
     assert sorted(graphs) == ["driver", "plumber"]
     plumber = graphs["plumber"]
-    assert plumber["sequences"] == 2
-    assert _texts(plumber)[:3] == ["prepare the site", "install pipework", "fit the boiler"]
+    assert plumber["sequences"] == 2 and plumber["unit"] == "ads"
+    # The heating ad orders its steps ("before"); the plumber's list without sequence words
+    # orders nothing, and the graph says so.
+    assert _texts(plumber)[0] == "prepare the site"
+    assert {"install pipework", "fit the boiler"} == set(_texts(plumber)[1:3])
     site = next(n for n in plumber["nodes"] if n["text"] == "prepare the site")
     assert site["support"] == 2 and site["skills"]
+    [unordered] = plumber["unordered"]
+    assert unordered["count"] == 1 and len(unordered["nodes"]) == 3
+    assert unordered["evidence"][0]["rule"] == "unordered-list"
     assert _texts(graphs["driver"]) == [
         "load the van", "plan the route", "deliver parcels to customers",
     ]  # fmt: skip
@@ -214,3 +220,35 @@ def test_an_ad_with_too_many_steps_is_rejected_alone(cli, tmp_path):
     [error] = _lines(Path(f"{output}.errors.jsonl"))
     assert error["id"] == "long"
     assert error["reason"] == "the sequence has 3 steps (limit 2)"
+
+
+def test_an_ads_structure_goes_from_extract_to_the_rdf_export(cli, tmp_path):
+    ads = tmp_path / "ads.jsonl"
+    text = (
+        "Duties:\n- Replace worn parts, or order them from the supplier if not in stock\n"
+        "- Keep the workshop tidy\n"
+    )
+    ads.write_text(json.dumps({"id": "m1", "text": text}) + "\n", encoding="utf-8")
+    output = tmp_path / "graphs.json"
+    assert cli("procedure", "extract", str(ads), "-o", str(output)).exit_code == 0
+    [graph] = json.loads(output.read_text(encoding="utf-8"))["graphs"]
+    nodes = {node["id"]: node for node in graph["nodes"]}
+    [alternative] = [e for e in graph["edges"] if e["relation"] == "alternative"]
+    assert {nodes[alternative["source"]]["text"], nodes[alternative["target"]]["text"]} == {
+        "replace worn parts",
+        "order worn parts from the supplier",
+    }
+    order = next(n for n in nodes.values() if n["text"] == "order worn parts from the supplier")
+    assert order["optional"]
+    assert {(e["rule"], e["cue"]) for e in order["evidence"]} == {
+        ("condition", "if not in stock"),
+        ("pronoun", "them -> worn parts"),
+    }
+    assert graph["unordered"][0]["evidence"][0]["rule"] == "unordered-list"
+
+    rdf = tmp_path / "graphs.nt"
+    result = cli("export", "procedures", str(output), "-o", str(rdf), "--format", "ntriples")
+    assert result.exit_code == 0, result.output
+    written = rdf.read_text(encoding="utf-8")
+    assert "https://w3id.org/skillgraph/ns#alternativeTo" in written
+    assert '"if not in stock"' in written
