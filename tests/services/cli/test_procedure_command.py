@@ -57,7 +57,7 @@ def test_extract_builds_one_graph_per_group_and_reports_bad_rows(cli, tmp_path):
     assert _texts(plumber)[0] == "prepare the site"
     assert {"install pipework", "fit the boiler"} == set(_texts(plumber)[1:3])
     site = next(n for n in plumber["nodes"] if n["text"] == "prepare the site")
-    assert site["support"] == 2 and site["skills"]
+    assert site["support"] == 2
     [unordered] = plumber["unordered"]
     assert unordered["count"] == 1 and len(unordered["nodes"]) == 3
     assert unordered["evidence"][0]["rule"] == "unordered-list"
@@ -93,7 +93,10 @@ def test_extract_reads_csv_from_stdin_into_one_graph(cli, tmp_path):
     [graph] = json.loads(output.read_text(encoding="utf-8"))["graphs"]
     assert graph["key"] == "all" and graph["sequences"] == 2
     assert _texts(graph) == ["prepare the site", "install pipework", "commission the system"]
-    assert all(len(node["skills"]) == 3 for node in graph["nodes"])  # linked after induction
+    # Linked after induction, through the extraction core: none of the small snapshot's 28
+    # skills fits these steps, so each says "no skill" rather than naming the nearest three.
+    assert graph["skill_linking"]["method"] == "extraction"
+    assert all(node["skills"] == [] for node in graph["nodes"])
     assert graph["provenance"]["input"] == "stdin"
 
 
@@ -138,11 +141,18 @@ def test_induce_groups_sequences_and_reports_bad_lines(cli, tmp_path):
 
 def test_induce_links_skills_and_refuses_input_with_nothing_usable(cli, tmp_path):
     paths = tmp_path / "paths.jsonl"
-    paths.write_text(json.dumps({"task": "t", "steps": ["manage staff", "write SQL"]}) + "\n")
+    steps = ["manage staff", "write SQL queries", "debug software"]
+    paths.write_text(json.dumps({"task": "t", "steps": steps}) + "\n")
     output = tmp_path / "graphs.json"
     assert cli("procedure", "induce", str(paths), "-o", str(output)).exit_code == 0
     [graph] = json.loads(output.read_text(encoding="utf-8"))["graphs"]
-    assert all(len(node["skills"]) == 3 for node in graph["nodes"])
+    linking = graph["skill_linking"]
+    assert linking["method"] == "extraction"
+    labels = {node["text"]: {s["label"] for s in node["skills"]} for node in graph["nodes"]}
+    assert "manage staff" in labels["manage staff"] and "debug software" in labels["debug software"]
+    for node in graph["nodes"]:
+        assert len(node["skills"]) <= linking["max_skills"]
+        assert all(s["probability"] >= linking["threshold"] for s in node["skills"])
     assert graph["esco_version"] == "v1.2.0"
 
     paths.write_text('{"task": "t", "steps": ["only"]}\n')
