@@ -52,6 +52,8 @@ def procedure_chunk(graph: ProcedureGraph, iris: IriScheme) -> GraphChunk:
     ]
     if graph.key.startswith(OCCUPATION_NAMESPACE):
         triples.append(Triple(procedure, SCHEMA.relevantOccupation, NamedNode(graph.key)))
+    if graph.label:
+        triples.append(Triple(procedure, RDFS.label, Literal(graph.label)))
     grouped = {node: group.evidence for group in graph.unordered for node in group.nodes}
     for node in graph.nodes:
         step = steps[node.id]

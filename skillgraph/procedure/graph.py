@@ -133,6 +133,7 @@ class ProcedureGraph:
     # How nodes got their skills ({"method": "extraction", "threshold": ...}); None: not linked,
     # so a node without skills is "no skill" only when this is set.
     skill_linking: Mapping[str, Any] | None = None
+    label: str | None = None  # a name for the key: the ESCO occupation's preferred label
 
     def node(self, node_id: str) -> StepNode:
         """The node with this id (KeyError if there is none)."""

@@ -49,6 +49,7 @@ def graph_to_dict(graph: ProcedureGraph) -> dict[str, Any]:
         "format": GRAPH_FORMAT,
         "version": FORMAT_VERSION,
         "key": graph.key,
+        "label": graph.label,
         "esco_version": graph.esco_version,
         "encoder": graph.encoder,
         "sequences": graph.sequences,
@@ -123,6 +124,7 @@ def graph_from_dict(document: Mapping[str, Any]) -> ProcedureGraph:
             ),
             unit=str(document.get("unit") or "sequences"),
             skill_linking=_optional_mapping(document.get("skill_linking")),
+            label=None if document.get("label") is None else str(document["label"]),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise GraphFormatError(f"not a valid procedure graph: {_describe(exc)}") from None

@@ -89,11 +89,13 @@ def induce_graph(
     *,
     unit: str = "sequences",
     skill_linking: Mapping[str, Any] | None = None,
+    label: str | None = None,
 ) -> ProcedureGraph:
     """One graph from the step sequences (or partially ordered observations, such as job ads)
     of one group, each checked: no empty ones, no empty steps. ``link_skills`` gives each
     canonical step its ESCO skills, ``skill_linking`` says how (kept in the graph);
-    ``provenance`` says where the sequences came from; ``unit`` what they are ("ads")."""
+    ``provenance`` says where the sequences came from; ``unit`` what they are ("ads");
+    ``label`` names the key (an ESCO occupation's preferred label)."""
     if not sequences:
         raise InputError(f"no sequences to induce a graph for {key!r}")
     observations = []
@@ -140,6 +142,7 @@ def induce_graph(
         unordered=_unordered(seen, ids, ranking),
         unit=unit,
         skill_linking=dict(skill_linking) if skill_linking is not None else None,
+        label=label,
     )
     log.debug("induced %r: %d sequences, %d nodes", key, len(seen), len(nodes))
     return graph

@@ -172,3 +172,49 @@ def test_without_the_english_model_procedure_answers_501(api_url, http):
     response = http.post(f"{api_url}/v1/procedure", json={"text": "Install boilers."})
     assert response.status_code == 501
     assert "skillgraph-esco[procedure]" in response.json()["detail"]
+
+
+def test_many_ads_give_one_graph_per_occupation(api_url, http):
+    software = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+    ads = [
+        {"text": "Duties:\n- Write unit tests\n- Then deploy services to production\n",
+         "occupation": "software developer"},
+        {"text": "Duties:\n- Write unit tests\n- Fix bugs\n", "occupation": software},
+        {"text": "Duties:\n- Unclog drains\n- Then fit the boiler\n",
+         "title": "Plumber (domestic)"},
+        {"text": "We are a friendly company.", "occupation": "software developer"},
+        {"text": "Duties:\n- Stack shelves\n", "title": "Apply now!"},
+        {"text": "Duties:\n- Stack shelves\n- Serve customers\n"},
+        {"text": "   ", "occupation": "software developer"},
+    ]  # fmt: skip
+    response = http.post(f"{api_url}/v1/procedure/graphs", json={"ads": ads, "skills": False})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    groups = {(g["label"] or g["key"]): g for g in body["groups"]}
+    assert groups["software developer"]["key"] == software
+    assert groups["software developer"]["ads"] == [0, 1]
+    assert groups["plumber"]["ads"] == [2]
+    assert groups["ads"]["ads"] == [5]  # neither field: the request's key
+    assert [(r["index"], r["reason"]) for r in body["rejected"]] == [
+        (3, "no duty steps found"),
+        (4, "no ESCO occupation matches the title 'Apply now!'"),
+        (6, "text is empty"),
+    ]
+    graphs = {graph["key"]: graph_from_dict(graph) for graph in body["graphs"]}
+    developer = graphs[software]
+    assert (developer.label, developer.unit, developer.sequences) == (
+        "software developer",
+        "ads",
+        2,
+    )
+    support = {node.text: node.support for node in developer.nodes}
+    assert support == {"write unit tests": 2, "deploy services to production": 1, "fix bugs": 1}
+    assert graphs["ads"].unordered  # a bullet list without sequence words
+
+
+def test_graphs_of_ads_refuse_a_request_with_nothing_usable(api_url, http):
+    response = http.post(f"{api_url}/v1/procedure/graphs", json={"ads": [{"text": "Hello."}]})
+    assert response.status_code == 422
+    assert response.json()["rejected"] == [{"index": 0, "reason": "no duty steps found"}]
+    response = http.post(f"{api_url}/v1/procedure/graphs", json={"ads": []})
+    assert response.status_code == 422

@@ -262,3 +262,72 @@ def test_an_ads_structure_goes_from_extract_to_the_rdf_export(cli, tmp_path):
     written = rdf.read_text(encoding="utf-8")
     assert "https://w3id.org/skillgraph/ns#alternativeTo" in written
     assert '"if not in stock"' in written
+
+
+SOFTWARE = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+ADS_OF_OCCUPATIONS = [
+    {"id": "s1", "title": "Senior Software Developer (Python)", "occupation": "software developer",
+     "text": "Duties:\n- Write unit tests before merging code\n- Review pull requests\n"
+             "- Deploy services to production\n"},
+    {"id": "s2", "title": "Programmer", "occupation": SOFTWARE,
+     "text": "What you'll do:\n- Write unit tests\n- Then deploy services to production\n"
+             "- Fix bugs\n"},
+    {"id": "d1", "title": "Database Programmer", "occupation": "database developer",
+     "text": "Duties:\n- Design the database schema\n- Write SQL queries\n"},
+    {"id": "x1", "title": "Apply now!", "occupation": "night team",
+     "text": "Duties:\n- Write SQL queries\n"},
+]  # fmt: skip
+
+
+def _occupation_ads(tmp_path) -> Path:
+    ads = tmp_path / "ads.jsonl"
+    ads.write_text("".join(json.dumps(row) + "\n" for row in ADS_OF_OCCUPATIONS))
+    return ads
+
+
+def test_extract_gives_one_graph_per_occupation_with_the_ads_behind_each_count(cli, tmp_path):
+    output = tmp_path / "graphs.json"
+    result = cli(
+        "procedure", "extract", str(_occupation_ads(tmp_path)), "--group-column", "occupation",
+        "-o", str(output),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    graphs = {g["key"]: g for g in json.loads(output.read_text(encoding="utf-8"))["graphs"]}
+    # A label and a URI of one occupation make one graph, keyed by the URI.
+    assert set(graphs) == {
+        SOFTWARE,
+        "http://data.europa.eu/esco/occupation/b11e1742-5e28-4270-b081-b0193d85ee7d",
+        "night team",
+    }
+    software = graphs[SOFTWARE]
+    assert (software["label"], software["unit"], software["sequences"]) == (
+        "software developer",
+        "ads",
+        2,
+    )
+    nodes = {node["text"]: node for node in software["nodes"]}
+    assert nodes["write unit tests"]["support"] == 2  # both ads
+    assert nodes["review pull requests"]["support"] == 1
+    edges = {(e["source"], e["target"]): e for e in software["edges"]}
+    tests, deploy = nodes["write unit tests"]["id"], nodes["deploy services to production"]["id"]
+    assert edges[(tests, deploy)]["support"] == 1  # the second ad; the first has a step between
+    [stated] = edges[(tests, deploy)]["evidence"]
+    assert (stated["rule"], stated["cue"], stated["count"]) == ("explicit-order", "then", 1)
+    assert "start" not in stated  # places belong to one ad; a graph of many counts them
+    assert graphs["night team"]["label"] is None
+
+
+def test_extract_can_group_ads_by_the_occupation_their_title_matches(cli, tmp_path):
+    output = tmp_path / "graphs.json"
+    result = cli(
+        "procedure", "extract", str(_occupation_ads(tmp_path)), "--title-column", "title",
+        "-o", str(output),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    graphs = json.loads(output.read_text(encoding="utf-8"))["graphs"]
+    assert {g["label"] for g in graphs} == {"software developer", "database developer"}
+    assert all(g["key"].startswith("http://data.europa.eu/esco/occupation/") for g in graphs)
+    [error] = _lines(Path(f"{output}.errors.jsonl"))
+    assert error["id"] == "x1" and "no ESCO occupation matches the title" in error["reason"]
+    both = cli("procedure", "extract", "-", "--group-column", "a", "--title-column", "b")
+    assert both.exit_code != 0 and "pick one" in both.output

@@ -95,7 +95,8 @@ def graphs_file(tmp_path: Path) -> Path:
         "version": 1,
         "graphs": [
             _document("boiler installation"),
-            _document("http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"),
+            _document("http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1")
+            | {"version": 2, "label": "software developer", "unit": "ads"},
         ],
     }
     path = tmp_path / "graphs.json"
@@ -120,6 +121,11 @@ def test_procedure_graphs_export_as_rdf(graphs_file: Path, tmp_path: Path, run_c
     assert sorted(o.value for o in objects(SG.optional)).count("true") == 2
     assert {o.value for o in objects(SG.stepSkill)} == {SKILL}
     assert f"prepare the site {HOSTILE}" in {o.value for o in objects(RDFS.label)}
+    [named] = [
+        t for t in triples if t.predicate == RDFS.label and t.object.value.startswith("soft")
+    ]
+    assert named.object.value == "software developer"
+    assert pyoxigraph.Triple(named.subject, RDF.type, SG.ProcedureGraph) in triples
 
     flat = Graph().parse(
         data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt"
