@@ -161,6 +161,10 @@ class ProcedureExtractor:
             return None
         similarities = vectors @ event
         similarities[cue.step] = -1.0
+        # Close wordings of opposite actions ("close the shop", "open the shop") are no match.
+        for index, step in enumerate(steps[: len(vectors)]):  # steps added since: not encoded
+            if not step.action.compatible(action):
+                similarities[index] = -1.0
         best = int(np.argmax(similarities))
         return best if similarities[best] >= self.settings.event_match_threshold else None
 

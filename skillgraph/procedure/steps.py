@@ -119,8 +119,10 @@ class StepSplitter:
             if segment.cue is not None:
                 if steps:  # "do Y before X": the cue belongs to the step before it
                     cues.append(self._cue(len(steps) - 1, segment, words, offset, steps[-1].obj))
-                else:
+                else:  # "Once the services are tested, deploy them": them = the services
                     pending.append(segment)
+                    span = object_phrase(words, segment.start - 1, segment.end)
+                    subject = _phrase(words, span) or subject
                 continue
             step = self._step(segment, body, words, offset, step_segments)
             if step is None:
@@ -156,7 +158,10 @@ class StepSplitter:
         if not steps and statement.section is Section.DUTIES and _names_something(words):
             steps.append(_nominal_step(words, offset))
         opening = _first_content(words)
-        sequenced = bool(cues) or (opening is not None and words[opening].lower in SEQUENCE_WORDS)
+        # A cue orders duties when its event is an action ("before installing pipework"), not
+        # a time ("after each visit").
+        ordered = any(cue.action.verb is not None for cue in cues)
+        sequenced = ordered or (opening is not None and words[opening].lower in SEQUENCE_WORDS)
         return StatementSteps(tuple(steps), tuple(cues), tuple(alternatives), None, sequenced)
 
     def _is_duty(self, statement: DutyStatement, framed: bool, words: list[Word]) -> bool:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from skillgraph.procedure.syntax import Word
 
-# "if not in stock", "unless told otherwise", "whenever a line stops".
-_CONDITION_MARKS = {"if", "unless", "whenever"}
+# "if not in stock", "unless told otherwise", "whenever a line stops", "whichever is needed".
+_CONDITION_MARKS = {"if", "unless", "whenever", "whichever"}
 # "when needed", "where required", "as necessary": a situation, not a time or a place.
 _SITUATION_MARKS = {"when", "where", "as"}
 _NEED_WORDS = {

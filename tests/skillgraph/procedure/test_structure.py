@@ -96,6 +96,7 @@ def test_alternatives_share_one_place_in_the_order(procedure_extractor):
         ("Drive the van when needed", "drive the van", "when needed"),
         ("Mentor junior staff where required", "mentor junior staff", "where required"),
         ("Cover reception as and when required", "cover reception", "as and when required"),
+        ("Restock the fridge, whichever is needed", "restock the fridge", "whichever is needed"),
         (
             "If a machine breaks down, report the fault to the manager",
             "report the fault to the manager",
@@ -164,7 +165,7 @@ def test_clauses_inside_one_bullet_keep_their_order(procedure_extractor):
     [
         ("Duties:\n1. Serve customers\n2. Keep the counter clean\n", "numbered list"),
         (
-            "Duties:\n- Serve customers\n- Keep the counter clean after each order\n",
+            "Duties:\n- Serve customers\n- Keep the counter clean before closing the shop\n",
             "sequence words",
         ),
         ("Serve customers. Keep the counter clean.", "prose"),
@@ -174,8 +175,15 @@ def test_numbered_lists_lists_with_sequence_words_and_prose_are_ordered(
     procedure_extractor, text, cue
 ):
     found = _extract(procedure_extractor, text)
-    assert _precedes(found) == {("serve customers", "keep the counter clean"): ("text-order", cue)}
+    assert _precedes(found)[("serve customers", "keep the counter clean")] == ("text-order", cue)
     assert not found.unordered
+
+
+def test_a_time_without_an_action_leaves_a_bullet_list_a_set(procedure_extractor):
+    text = "Duties:\n- Serve customers\n- Keep the counter clean after each order\n"
+    found = _extract(procedure_extractor, text)
+    assert not found.precedence and len(found.unordered) == 1
+    assert [c.event for c in found.unresolved] == ["each order"]
 
 
 @pytest.mark.parametrize(
@@ -222,6 +230,15 @@ def test_explicit_order_words_order_steps_with_their_evidence(
     assert sequence.index(before) < sequence.index(after)
 
 
+def test_an_event_is_not_the_step_of_the_opposite_action(procedure_extractor):
+    text = "Duties:\n1. Open the shop\n2. Clean the coffee machine before closing the shop\n"
+    found = _extract(procedure_extractor, text)
+    assert "close the shop" in _texts(found)  # its own step, not "open the shop"
+    pairs = _precedes(found)
+    assert pairs[("clean the coffee machine", "close the shop")] == ("explicit-order", "before")
+    assert ("open the shop", "clean the coffee machine") in pairs
+
+
 def test_pronoun_objects_take_the_object_of_the_step_before(procedure_extractor):
     text = (
         "Duties:\n- Collect returns and bring them back to the depot\n"
@@ -239,6 +256,15 @@ def test_pronoun_objects_take_the_object_of_the_step_before(procedure_extractor)
         assert (evidence.rule, evidence.cue) == ("pronoun", f"{word} -> {antecedent}")
         assert text[evidence.start : evidence.end] == word
     assert found.steps[1].action.object == "return"
+
+
+def test_a_pronoun_after_a_leading_clause_takes_its_subject(procedure_extractor):
+    text = (
+        "Duties:\n- Review code and mentor junior developers\n"
+        "- Once the services are tested, deploy them to production\n"
+    )
+    found = _extract(procedure_extractor, text)
+    assert "deploy the services to production" in _texts(found)
 
 
 def test_a_pronoun_at_the_start_of_a_statement_takes_the_last_object_before(procedure_extractor):
