@@ -54,6 +54,8 @@ bench: install
 	$(BIN)/python benchmarks/soak.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/procedure.py
+	$(BIN)/python benchmarks/step_linking.py
+	$(BIN)/python benchmarks/procedure_figures.py
 	$(BIN)/python benchmarks/occupations.py
 	$(BIN)/python benchmarks/rdf.py
 	$(BIN)/python benchmarks/extraction.py

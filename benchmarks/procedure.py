@@ -1,19 +1,26 @@
 """Procedure graphs on CrossTask/wikiHow step paths: next-step and completion accuracy of the
-induced graph against a linear-script and a first-order transition baseline. Writes the
+induced graph against a linear-script and two first-order transition baselines. Writes the
 "procedure" section of docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/procedure.py [--folds 5] [--seed 13]
+    .venv/bin/python benchmarks/procedure.py [--folds 5] [--seed 13]        # development
+    .venv/bin/python benchmarks/procedure.py --fit                          # WEIGHTS to ship
+    .venv/bin/python benchmarks/procedure.py --held-out                     # once per candidate
 
-Protocol: the paths of each task are shuffled (seeded) and split into ``--folds`` folds; each
-fold is predicted by models built on the other folds, so every path is tested once. For every
-tested path of n steps, next-step accuracy is measured at every prefix length 1..n-1 (Acc@1:
-the top candidate is the true next step; Acc@3: it is among the top three). Completion: given
-the first max(1, floor(n/2)) steps, the model predicts the rest of the path, including where it
-ends; *exact* is the share of paths predicted exactly, *similarity* the mean of
-1 - edit distance / max(length predicted, length true). Micro figures pool all predictions;
-macro figures average the per-task figures. The graph uses the shipped defaults (the
-predictor's choice of contexts was explored on a 70/30 split of the same public paths; no
-constant was tuned).
+Split: a quarter of each task's paths (seeded, ``HELD_OUT_SEED``) was set aside before any
+prediction work of issue 20 and is measured only with ``--held-out``, once per finished
+candidate. Development uses the rest: its paths are shuffled (seeded) and split into ``--folds``
+folds; each fold is predicted by models built on the other folds, so every development path is
+tested once, and the predictor's feature weights are fitted (leave-one-out, on each graph's own
+paths) on the other folds only. ``--held-out`` builds the graphs from all development paths
+and uses the shipped weights (``--fit`` prints them: fitted the same way on all development
+paths).
+
+Metrics: for every tested path of n steps, next-step accuracy is measured at every prefix length
+1..n-1 (Acc@1: the top candidate is the true next step; Acc@3: it is among the top three).
+Completion: given the first max(1, floor(n/2)) steps, the model predicts the rest of the path,
+including where it ends; *exact* is the share of paths predicted exactly, *similarity* the mean
+of 1 - edit distance / max(length predicted, length true). Micro figures pool all predictions;
+macro figures average the per-task figures.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import random
 import sys
 from collections import Counter, defaultdict
@@ -29,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.report import SHARED, table, write_section
@@ -36,8 +46,13 @@ from skillgraph import load_settings
 from skillgraph.config import ProcedureSettings
 from skillgraph.encoders import Encoder, load_encoder
 from skillgraph.procedure import GraphPredictor, StepMatcher, induce_graph
+from skillgraph.procedure.prediction import WEIGHTS
 
 PATHS = SHARED / "data" / "procedures" / "crosstask-wikihow" / "paths.jsonl"
+# Set aside before any prediction work of issue 20 and never tuned on: a quarter of each task's
+# paths, chosen by this seed. Development (choices, cross-validation) uses the rest.
+HELD_OUT_SHARE = 0.25
+HELD_OUT_SEED = 20
 log = logging.getLogger("benchmarks.procedure")
 
 
@@ -105,15 +120,48 @@ class TransitionModel:
         return steps
 
 
+class NoRepeatTransitionModel(TransitionModel):
+    """Baseline: the same first-order chain, but it never predicts a step already done (no
+    step repeats within a path of this data): the most frequent successor of the last step
+    among the steps not done yet, ties and unseen ones by step frequency. Completion follows
+    the most likely transition to a step not done yet, or the end."""
+
+    def next_steps(self, prefix: Sequence[str], k: int) -> list[str]:
+        counts = self.after[prefix[-1]]
+        done = set(prefix)
+        ranked = sorted(
+            (s for s in self.frequency if s not in done),
+            key=lambda s: (-counts[s], -self.frequency[s], s),
+        )
+        return ranked[:k]
+
+    def complete(self, prefix: Sequence[str]) -> list[str]:
+        steps: list[str] = []
+        done = set(prefix)
+        last = prefix[-1]
+        while True:
+            counts = {s: n for s, n in self.after[last].items() if s is None or s not in done}
+            if not counts:
+                break
+            following = max(counts, key=lambda s: (counts[s], s is None, s or ""))
+            if following is None:
+                break
+            steps.append(following)
+            done.add(following)
+            last = following
+        return steps
+
+
 class InducedGraph:
-    """SkillGraph: a procedure graph induced from the training paths (shipped defaults)."""
+    """SkillGraph: a procedure graph induced from the training paths (shipped defaults; the
+    predictor's weights as given, the shipped ones by default)."""
 
     def __init__(
         self, task: TaskPaths, train: Sequence[Sequence[str]], encoder: Encoder,
-        settings: ProcedureSettings,
+        settings: ProcedureSettings, weights: Sequence[float] = WEIGHTS,
     ) -> None:  # fmt: skip
         graph = induce_graph(train, task.task, encoder, settings)
-        self.predictor = GraphPredictor(graph)
+        self.predictor = GraphPredictor(graph, weights)
         self.matcher = StepMatcher(graph)  # exact wordings: the paths use the step library
 
     def _nodes(self, prefix: Sequence[str]) -> tuple[str, ...]:
@@ -177,6 +225,24 @@ def _task_order(task: str) -> tuple[int, str]:
     return (int(task), task) if task.isdigit() else (1 << 30, task)
 
 
+def set_aside(
+    tasks: Sequence[TaskPaths], share: float = HELD_OUT_SHARE, seed: int = HELD_OUT_SEED
+) -> tuple[list[TaskPaths], list[TaskPaths]]:
+    """(development, held out): each task's paths shuffled (seeded), the first ``share`` of
+    them (rounded up) kept aside."""
+    development, held_out = [], []
+    for task in tasks:
+        order = list(range(len(task.paths)))
+        random.Random(f"aside:{seed}:{task.task}").shuffle(order)
+        cut = math.ceil(share * len(order))
+        aside = set(order[:cut])
+        keep = tuple(p for i, p in enumerate(task.paths) if i not in aside)
+        kept_aside = tuple(p for i, p in enumerate(task.paths) if i in aside)
+        development.append(TaskPaths(task.task, task.linear_script, keep))
+        held_out.append(TaskPaths(task.task, task.linear_script, kept_aside))
+    return development, held_out
+
+
 def folds_of(paths: Sequence[tuple[str, ...]], folds: int, seed: int, task: str) -> list[int]:
     """The fold of each path: a seeded shuffle dealt round-robin."""
     order = list(range(len(paths)))
@@ -187,23 +253,88 @@ def folds_of(paths: Sequence[tuple[str, ...]], folds: int, seed: int, task: str)
     return fold
 
 
+FoldHook = Callable[[Sequence[tuple[TaskPaths, list[tuple[str, ...]]]]], None]
+
+
 def evaluate(
-    tasks: Iterable[TaskPaths], methods: dict[str, ModelFactory], folds: int = 5, seed: int = 13
+    tasks: Iterable[TaskPaths],
+    methods: dict[str, ModelFactory],
+    folds: int = 5,
+    seed: int = 13,
+    before_fold: FoldHook | None = None,
 ) -> dict[str, MethodResult]:
-    """Cross-validated next-step and completion scores of each method (module docstring)."""
+    """Cross-validated next-step and completion scores of each method (module docstring).
+    ``before_fold`` sees every task's training paths of a fold before any model is built."""
+    tasks = list(tasks)
     results = {name: MethodResult() for name in methods}
-    for task in tasks:
-        fold = folds_of(task.paths, folds, seed, task.task)
-        for held_out in range(folds):
+    fold_of = {task.task: folds_of(task.paths, folds, seed, task.task) for task in tasks}
+    for held_out in range(folds):
+        splits = []
+        for task in tasks:
+            fold = fold_of[task.task]
             train = [p for p, f in zip(task.paths, fold, strict=True) if f != held_out]
             test = [p for p, f in zip(task.paths, fold, strict=True) if f == held_out]
-            if not train or not test:
-                continue
+            if train and test:
+                splits.append((task, train, test))
+        if before_fold is not None:
+            before_fold([(task, train) for task, train, _ in splits])
+        for task, train, test in splits:
             for name, factory in methods.items():
                 score = score_model(factory(task, train), test)
                 results[name].overall.add(score)
                 results[name].per_task.setdefault(task.task, Score()).add(score)
     return results
+
+
+def held_out(
+    development: Sequence[TaskPaths], aside: Sequence[TaskPaths], methods: dict[str, ModelFactory]
+) -> dict[str, MethodResult]:
+    """Models built from all development paths of each task, scored on the paths set aside."""
+    results = {name: MethodResult() for name in methods}
+    for task, test in zip(development, aside, strict=True):
+        for name, factory in methods.items():
+            score = score_model(factory(task, list(task.paths)), test.paths)
+            results[name].overall.add(score)
+            results[name].per_task.setdefault(task.task, Score()).add(score)
+    return results
+
+
+def fit_weights(
+    splits: Sequence[tuple[TaskPaths, Sequence[Sequence[str]]]],
+    encoder: Encoder,
+    settings: ProcedureSettings,
+    l2: float = 0.001,
+) -> list[float]:
+    """The predictor's feature weights that maximise the likelihood of each next step, over
+    the leave-one-out examples of each task's graph (conditional logit, L-BFGS)."""
+    from scipy.optimize import minimize  # benchmarks only: the product never fits
+
+    examples = []
+    for task, train in splits:
+        graph = induce_graph(train, task.task, encoder, settings)
+        examples += GraphPredictor(graph).training_examples()
+    width = max(len(rows) for rows, _ in examples)
+    features = np.zeros((len(examples), width, len(WEIGHTS)))
+    mask = np.full((len(examples), width), -1e9)
+    for index, (rows, _) in enumerate(examples):
+        features[index, : len(rows)] = rows
+        mask[index, : len(rows)] = 0.0
+    truth = np.array([answer for _, answer in examples])
+    picked = features[np.arange(len(examples)), truth]
+
+    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        scores = features @ weights + mask
+        scores -= scores.max(axis=1, keepdims=True)
+        probability = np.exp(scores)
+        probability /= probability.sum(axis=1, keepdims=True)
+        likelihood = np.log(probability[np.arange(len(truth)), truth] + 1e-12).mean()
+        gradient = (picked - np.einsum("nk,nkd->nd", probability, features)).mean(axis=0)
+        return -(likelihood - l2 * weights @ weights / 2), -(gradient - l2 * weights)
+
+    start = np.zeros(len(WEIGHTS))
+    start[0] = 1.0
+    fitted = minimize(loss, start, jac=True, method="L-BFGS-B")
+    return [round(float(w), 4) for w in fitted.x]
 
 
 def score_model(model: Model, test: Sequence[Sequence[str]]) -> Score:
@@ -231,17 +362,34 @@ def edit_distance(left: Sequence[str], right: Sequence[str]) -> int:
     return row[-1]
 
 
-def methods_for(encoder: Encoder, settings: ProcedureSettings) -> dict[str, ModelFactory]:
+@dataclass
+class Weights:
+    """The predictor's weights a graph model uses: refitted per fold in development."""
+
+    values: list[float] = field(default_factory=lambda: list(WEIGHTS))
+
+
+def methods_for(
+    encoder: Encoder, settings: ProcedureSettings, weights: Weights | None = None
+) -> dict[str, ModelFactory]:
+    held = weights or Weights()
     return {
         "linear script (wikiHow order)": LinearScript,
         "first-order transition model": TransitionModel,
+        "first-order transition model, never a step done": NoRepeatTransitionModel,
         "SkillGraph procedure graph": lambda task, train: InducedGraph(
-            task, train, encoder, settings
+            task, train, encoder, settings, held.values
         ),
     }
 
 
-def report(results: dict[str, MethodResult], tasks: list[TaskPaths], folds: int, seed: int) -> str:
+HEADER = [
+    "method", "next Acc@1", "next Acc@3", "completion exact", "completion similarity",
+    "macro Acc@1", "macro Acc@3", "macro exact",
+]  # fmt: skip
+
+
+def _rows(results: dict[str, MethodResult]) -> list[list[str]]:
     rows = []
     for name, result in results.items():
         micro, macro = result.micro(), result.macro()
@@ -250,30 +398,65 @@ def report(results: dict[str, MethodResult], tasks: list[TaskPaths], folds: int,
             + [f"{micro[m]:.1f}" for m in ("acc1", "acc3", "exact", "similarity")]
             + [f"{macro[m]:.1f}" for m in ("acc1", "acc3", "exact")]
         )
-    names = list(results)
-    graph, linear, chain = (results[n].micro()["acc1"] for n in (names[2], names[0], names[1]))
+    return rows
+
+
+def _goals(results: dict[str, MethodResult]) -> str:
+    linear, chain, strong, graph = (r.micro()["acc1"] for r in results.values())
+    return (
+        f"Acc@1 against the linear script {graph - linear:+.1f}, the first-order model "
+        f"{graph - chain:+.1f}, the first-order model that never predicts a step done "
+        f"{graph - strong:+.1f} (goal: +5)."
+    )
+
+
+def held_out_report(kept_aside: dict[str, MethodResult], aside: list[TaskPaths]) -> str:
+    queries = next(iter(kept_aside.values())).overall.next_total
+    return f"""## Procedure graphs, held out (CrossTask / wikiHow step paths)
+
+{sum(len(t.paths) for t in aside)} paths set aside before the work on prediction for issue 20 (a
+quarter of each task's, seed {HELD_OUT_SEED}), {queries} next-step predictions; graphs from all
+development paths, the shipped weights; measured once per finished candidate. Protocol and
+methods as in the section above.
+
+{table(HEADER, _rows(kept_aside))}
+
+{_goals(kept_aside)}
+"""
+
+
+def report(
+    development: dict[str, MethodResult],
+    tasks: list[TaskPaths],
+    aside: list[TaskPaths],
+    folds: int,
+    seed: int,
+) -> str:
     paths = sum(len(t.paths) for t in tasks)
-    predictions = results[names[0]].overall.next_total
-    header = [
-        "method", "next Acc@1", "next Acc@3", "completion exact", "completion similarity",
-        "macro Acc@1", "macro Acc@3", "macro exact",
-    ]  # fmt: skip
+    predictions = next(iter(development.values())).overall.next_total
     return f"""## Procedure graphs (CrossTask / wikiHow step paths)
 
-{paths} observed paths over {len(tasks)} tasks (`../shared/data/procedures/crosstask-wikihow`,
-Zhou et al. 2023, MIT), {folds}-fold cross-validation per task (seed {seed}): every path is
-predicted once by models built from the other folds; {predictions} next-step predictions.
-Next step: every prefix of every held-out path (Acc@1, Acc@3). Completion: given the first
-max(1, ⌊n/2⌋) steps, the predicted rest of the path (where it ends included) — *exact*: the
-share predicted exactly; *similarity*: mean of 1 - edit distance / longer length. Macro:
-mean over tasks. The graph uses the shipped `procedure.*` defaults and no constant was tuned on
-these folds; which contexts the predictor uses was chosen while exploring a 70/30 split of the
-same public paths (the paths kept aside are measured independently).
+{paths + sum(len(t.paths) for t in aside)} observed paths over {len(tasks)} tasks
+(`../shared/data/procedures/crosstask-wikihow`, Zhou et al. 2023, MIT). A quarter of each task's
+paths ({sum(len(t.paths) for t in aside)}, seed {HELD_OUT_SEED}) was set aside before any work on
+prediction for issue 20; the other {paths} are for development. Next step: every prefix of every
+tested path (Acc@1, Acc@3). Completion: given the first max(1, ⌊n/2⌋) steps, the predicted rest
+of the path (where it ends included) — *exact*: the share predicted exactly; *similarity*: mean
+of 1 - edit distance / longer length. Macro: mean over tasks. Baselines: the wikiHow order; a
+first-order transition model; the same model never predicting a step already done (no step
+repeats in these paths). The graph uses the shipped `procedure.*` defaults; its predictor scores
+each step by six features of the graph's counts and paths (the interpolated probability, what
+followed the last and the step before it in the paths, how likely the step is present at all,
+its usual position, the order of the steps done), with weights fitted leave-one-out on each
+graph's own paths.
 
-{table(header, rows)}
+**Development** ({folds}-fold cross-validation per task, seed {seed}: every development path is
+predicted once by models built from the other folds, the weights fitted on those folds only;
+{predictions} next-step predictions):
 
-Goals: Acc@1 ≥ linear + 15 points ({graph - linear:+.1f}) and ≥ transition model + 5 points
-({graph - chain:+.1f}).
+{table(HEADER, _rows(development))}
+
+{_goals(development)}
 """
 
 
@@ -281,21 +464,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--fit", action="store_true", help="print the weights to ship, only")
+    parser.add_argument("--held-out", action="store_true", help="score the paths set aside, only")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = load_settings()
     encoder = load_encoder(settings.encoder, settings.data_dir)
-    tasks = load_tasks()
-    results = evaluate(tasks, methods_for(encoder, settings.procedure), args.folds, args.seed)
-    markdown = report(results, tasks, args.folds, args.seed)
+    development, aside = set_aside(load_tasks())
+    if args.fit:
+        all_paths = [(task, list(task.paths)) for task in development]
+        print("WEIGHTS =", tuple(fit_weights(all_paths, encoder, settings.procedure)))
+        return
+    weights = Weights()
+
+    def refit(splits: Sequence[tuple[TaskPaths, list[tuple[str, ...]]]]) -> None:
+        weights.values = fit_weights(splits, encoder, settings.procedure)
+        log.info("fold weights %s", weights.values)
+
+    if args.held_out:  # the paths set aside, once per finished candidate: nothing else
+        kept_aside = held_out(development, aside, methods_for(encoder, settings.procedure))
+        markdown = held_out_report(kept_aside, aside)
+        print(markdown)
+        if not args.no_write:
+            command = "python benchmarks/procedure.py --held-out"
+            write_section("procedure-held-out", command, markdown)
+        return
+    methods = methods_for(encoder, settings.procedure, weights)
+    results = evaluate(development, methods, args.folds, args.seed, refit)
+    markdown = report(results, development, aside, args.folds, args.seed)
     print(markdown)
     if not args.no_write:
-        write_section(
-            "procedure",
-            f"python benchmarks/procedure.py --folds {args.folds} --seed {args.seed}",
-            markdown,
-        )
+        command = f"python benchmarks/procedure.py --folds {args.folds} --seed {args.seed}"
+        write_section("procedure", command, markdown)
 
 
 if __name__ == "__main__":

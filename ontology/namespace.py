@@ -99,13 +99,17 @@ class SG(Namespace):
     ProcedureStep: NamedNode
     StepPrecedence: NamedNode
     StepInterchangeability: NamedNode
+    StepAlternative: NamedNode
     task: NamedNode
     observations: NamedNode
     hasStep: NamedNode
     stepIndex: NamedNode
     precedes: NamedNode
     interchangeableWith: NamedNode
+    alternativeTo: NamedNode
     optional: NamedNode
+    condition: NamedNode
+    evidence: NamedNode
     support: NamedNode
     fromStep: NamedNode
     toStep: NamedNode

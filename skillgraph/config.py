@@ -50,6 +50,7 @@ EncoderBackend = Literal["onnx", "torch"]  # skillgraph.encoders.BACKENDS
 OnnxPrecision = Literal["fp32", "int8"]  # skillgraph.encoders.onnx_files.PRECISIONS
 IndexKindName = Literal["fast", "exact", "hnsw", "ivf"]  # skillgraph.index_kinds.INDEX_KINDS
 SpanDecoding = Literal["viterbi", "argmax"]  # skillgraph.spans.decoding.DECODINGS
+StepLinking = Literal["extraction", "ranking"]  # skillgraph.procedure.step_skills.Method
 
 
 def default_data_dir() -> Path:
@@ -157,7 +158,12 @@ class ProcedureSettings:
     # A successor taking at least this share of a node's transitions is a frequent one; a node
     # with two or more frequent successors branches.
     branch_share: float = 0.2
-    skills_per_step: int = 3
+    # Steps get their skills as ads do, through the extraction core (spans and calibrated
+    # probability; none when nothing passes), or "ranking": the plain cosine top skills_per_step.
+    skill_linking: StepLinking = "extraction"
+    skills_per_step: int = 3  # at most, with "extraction"
+    # A step keeps a skill at this calibrated probability; 0: the extraction's own threshold.
+    skill_threshold: float = 0.12
     # An event ("before installing pipework") names a step of the ad at this cosine.
     event_match_threshold: float = 0.8
     # A prediction query's step names a graph node at this cosine (exact text always does).

@@ -212,10 +212,14 @@ class SpanExtraction:
     # -- deciding ------------------------------------------------------------------------
 
     def extract_sentences(
-        self, per_text: Sequence[Sequence[Sentence]], max_skills: int
+        self,
+        per_text: Sequence[Sequence[Sentence]],
+        max_skills: int,
+        threshold: float | None = None,
     ) -> list[list[Accepted]]:
         """Accepted skills of each text (its sentences given); sentences seen before come from
-        the cache, the others are read together."""
+        the cache, the others are read together. ``threshold`` replaces the probability a
+        skill needs (default: this extraction's own)."""
         if self.calibrator is None:
             raise CalibrationMissingError(
                 "the span model has no calibration; run `skillgraph calibrate` first"
@@ -230,19 +234,24 @@ class SpanExtraction:
         results, position = [], 0
         for text_sentences in per_text:
             chunk = found[position : position + len(text_sentences)]
-            results.append(self._accept(text_sentences, chunk, max_skills))
+            results.append(self._accept(text_sentences, chunk, max_skills, threshold))
             position += len(text_sentences)
         return results
 
     def _accept(
-        self, sentences: Sequence[Sentence], proposed: Sequence[Sequence[_Local]], max_skills: int
+        self,
+        sentences: Sequence[Sentence],
+        proposed: Sequence[Sequence[_Local]],
+        max_skills: int,
+        threshold: float | None = None,
     ) -> list[Accepted]:
         """One text's proposals at or above the threshold, one per skill (its most probable
         evidence), most probable first."""
+        threshold = self.threshold if threshold is None else threshold
         best: dict[str, tuple[_Local, Sentence]] = {}
         for sentence, candidates in zip(sentences, proposed, strict=True):
             for local in candidates:
-                if local.probability < self.threshold:
+                if local.probability < threshold:
                     continue
                 held = best.get(local.candidate.skill_uri)
                 if held is None or local.probability > held[0].probability:

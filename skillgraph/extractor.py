@@ -110,7 +110,7 @@ class SkillExtractor:
         if isinstance(mode, Extraction):
             if self.spans is None:
                 raise InputError("the extraction mode needs a span model (spans.model)")
-            found = self.spans.extract_sentences(per_text, mode.max_skills)
+            found = self.spans.extract_sentences(per_text, mode.max_skills, mode.threshold)
             return [[self._accepted_match(a) for a in accepted] for accepted in found]
         top_k = mode.top_k
         min_score = mode.min_score if isinstance(mode, Threshold) else None

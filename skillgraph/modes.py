@@ -35,6 +35,9 @@ class Threshold:
 @dataclass(frozen=True, slots=True)
 class Extraction:
     max_skills: int
+    # Accept at this calibrated probability instead of the span settings' own (procedure steps
+    # are linked at theirs); None: the extraction's threshold.
+    threshold: float | None = None
 
 
 Mode = Ranking | Threshold | Extraction

@@ -70,6 +70,20 @@ class InduceRequest(Body):
     skills: bool = Field(True, description="link each step to ESCO skills")
 
 
+class AdForGraph(Body):
+    text: str
+    occupation: str | None = Field(
+        None, description="its ESCO occupation (URI or label), or any group name"
+    )
+    title: str | None = Field(None, description="its job title, matched to an ESCO occupation")
+
+
+class ProcedureGraphsRequest(Body):
+    ads: list[AdForGraph] = Field(min_length=1, description="one graph per occupation")
+    key: str = Field("ads", min_length=1, description="the group of ads with neither field")
+    skills: bool = Field(True, description="link each step to ESCO skills")
+
+
 class ExampleLabels(Body):
     """What an example says about its text."""
 
@@ -235,8 +249,13 @@ class SpansResponse(Reply):
 class ProcedureResponse(Reply):
     esco_version: str
     encoder: str
-    steps: list[dict[str, Any]]
+    steps: list[dict[str, Any]] = Field(
+        description="text, source span, optional, conditions, evidence, skills (none: no skill)"
+    )
     order: list[int]
+    structure: dict[str, Any] = Field(
+        description="precedes, alternatives and unordered sets of steps, each with its evidence"
+    )
     graph: dict[str, Any] = Field(description="a skillgraph-procedure-graph document")
 
 
@@ -247,6 +266,18 @@ class Rejected(Reply):
 
 class InduceResponse(Reply):
     graph: dict[str, Any]
+    rejected: list[Rejected]
+
+
+class AdGroup(Reply):
+    key: str
+    label: str | None = Field(description="the ESCO occupation's preferred label")
+    ads: list[int] = Field(description="indices of the request's ads in this group")
+
+
+class ProcedureGraphsResponse(Reply):
+    graphs: list[dict[str, Any]] = Field(description="skillgraph-procedure-graph documents")
+    groups: list[AdGroup]
     rejected: list[Rejected]
 
 

@@ -19,6 +19,7 @@ from services.batch.runner import run_rows
 from skillgraph import InputError, Settings, SkillGraph, SkillMatch
 from skillgraph.occupations import MAX_TITLE_CHARS, PostingOccupations, posting_occupations
 from skillgraph.procedure import AdProcedure, ProcedureExtractor, check_sequence
+from skillgraph.procedure.occupation_groups import GroupKey, group_of, groups_of_titles
 
 Rows = Sequence[InputRow | RowError]
 
@@ -168,30 +169,35 @@ class SpanJob(_Job):
 
 
 Grouped = tuple[InputRow | RowError, str | RowError]  # an ad and its group (or why it has none)
-Stepped = tuple[InputRow | RowError, str | RowError, AdProcedure | RowError]
+Stepped = tuple[InputRow | RowError, GroupKey | RowError, AdProcedure | RowError]
 
 
 @dataclass(frozen=True)
 class StepsJob(_Job):
     """The duty steps of each ad, with its group (``skillgraph procedure extract``).
 
-    Each item comes back as ``(row, group, procedure or RowError)``. Step skills are searched
-    only when asked for: graph nodes get theirs after induction, and remembering every step's
-    skills would grow with the input.
+    Each item comes back as ``(row, group, procedure or RowError)``. The group value names an
+    ESCO occupation when it is one (``group_by="value"``), or is a job title matched to its
+    best occupation (``group_by="title"``; a title that matches none is an error row). Step
+    skills are searched only when asked for: graph nodes get theirs after induction, and
+    remembering every step's skills would grow with the input.
     """
 
     with_skills: bool = False
+    group_by: str = "value"  # or "title", or "none" (the value is the key as it is)
 
     def __call__(self, batch: Sequence[Grouped]) -> list[Stepped]:
         extractor = _procedure_extractor(self.settings)
+        groups = self._groups(batch)
         max_steps = self.settings.procedure.max_steps_per_sequence
-        usable = [(r, g) for r, g in batch if isinstance(r, InputRow) and isinstance(g, str)]
+        usable = [(r, g) for (r, _), g in zip(batch, groups, strict=True)
+                  if isinstance(r, InputRow) and isinstance(g, GroupKey)]  # fmt: skip
         try:
             found = iter(extractor.extract_many([r.text for r, _ in usable], self.with_skills))
         except InputError:
             found = None  # one bad text: retried row by row below
         done: list[Stepped] = []
-        for row, group in batch:
+        for (row, _), group in zip(batch, groups, strict=True):
             if isinstance(row, RowError):
                 done.append((row, group, row))
                 continue
@@ -212,6 +218,30 @@ class StepsJob(_Job):
             else:
                 done.append((row, group, procedure))
         return done
+
+    def _groups(self, batch: Sequence[Grouped]) -> list[GroupKey | RowError]:
+        graph = graph_for(self.settings)
+        values = [g for _, g in batch if isinstance(g, str)]
+        if self.group_by == "title":
+            matched = iter(groups_of_titles(values, graph.occupations) if values else [])
+        elif self.group_by == "none":
+            matched = iter(GroupKey(value) for value in values)
+        else:
+            matched = iter(group_of(value, graph.taxonomy) for value in values)
+        groups: list[GroupKey | RowError] = []
+        for row, value in batch:
+            if isinstance(value, RowError):
+                groups.append(value)
+                continue
+            group = next(matched)
+            if group is None:
+                number = row.row_number
+                identifier = row.id if isinstance(row, InputRow) else None
+                reason = f"no ESCO occupation matches the title {value!r}"
+                groups.append(RowError(number, identifier, reason, None))
+            else:
+                groups.append(group)
+        return groups
 
 
 @functools.lru_cache(maxsize=1)

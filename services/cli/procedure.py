@@ -36,11 +36,13 @@ from skillgraph.procedure import (
     GraphPredictor,
     ProcedureGraph,
     StepMatcher,
+    StepObservation,
     check_sequence,
     graphs_to_dict,
     induce_graph,
     read_graphs,
 )
+from skillgraph.procedure.occupation_groups import GroupKey
 from skillgraph.procedure.step_skills import StepSkillLinker
 from skillgraph.version import __version__
 
@@ -64,7 +66,15 @@ def procedure_group() -> None:
 @click.argument("input_path", metavar="INPUT")
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--id-column", default="id", show_default=True)
-@click.option("--group-column", help="One graph per value of this column (default: one graph).")
+@click.option(
+    "--group-column",
+    help="One graph per value of this column; an ESCO occupation (URI or label) keys its "
+    "graph by its URI (default: one graph).",
+)
+@click.option(
+    "--title-column",
+    help="One graph per ESCO occupation, matched from the job title in this column.",
+)
 @click.option("-o", "--output", default="-", show_default=True, help="GRAPHS.json, - for stdout.")
 @click.option("--steps", "steps_path", help="Also write each ad's steps and skills (JSONL).")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]))
@@ -78,6 +88,7 @@ def extract_procedures(
     text_column: str,
     id_column: str,
     group_column: str | None,
+    title_column: str | None,
     output: str,
     steps_path: str | None,
     input_format: str | None,
@@ -86,17 +97,20 @@ def extract_procedures(
     workers: int | None,
 ) -> None:
     """Job ads in INPUT (CSV or JSONL; - for stdin) -> steps -> one procedure graph per group."""
+    if group_column and title_column:
+        raise click.UsageError("--group-column and --title-column are two ways to group: pick one")
     graph = context.graph
     adopt_graph(context.settings, graph)
-    job = StepsJob(context.settings, with_skills=steps_path is not None)
+    group_by = "title" if title_column else "value" if group_column else "none"
+    job = StepsJob(context.settings, with_skills=steps_path is not None, group_by=group_by)
     settings = context.settings.procedure
-    linker = StepSkillLinker(graph.extractor, settings.skills_per_step)
-    groups: dict[str, list[list[str]]] = defaultdict(list)
+    linker = StepSkillLinker.for_settings(graph.extractor, settings)
+    groups: dict[GroupKey, list[StepObservation]] = defaultdict(list)
     errors_target = errors_path or errors_path_for(output)
     rows = rejected = 0
     with (
-        _grouped_records(input_path, text_column, id_column, group_column, input_format,
-                         context.settings.extraction.max_text_chars) as records,
+        _grouped_records(input_path, text_column, id_column, group_column or title_column,
+                         input_format, context.settings.extraction.max_text_chars) as records,
         ErrorLog(errors_target) as error_log,
         _text_output(steps_path) as steps_out,
         progress_bar("extracting steps", unit="ads") as bar,
@@ -108,12 +122,16 @@ def extract_procedures(
                 rejected += 1
                 error_log.write(found)
                 continue
-            groups[group].append(found.sequence())
+            assert isinstance(group, GroupKey)
+            groups[group].append(found.observation())
             if steps_out is not None:
-                record = {"id": row.id, "group": group, **found.to_dict(row.text)}
+                record = {"id": row.id, "group": group.key, "label": group.label,
+                          **found.to_dict(row.text)}  # fmt: skip
                 steps_out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        source = _provenance("procedure extract", input_path, group_column=group_column)
-        graphs = _induce_groups(groups, graph.encoder, settings, linker, graph, source)
+        source = _provenance(
+            "procedure extract", input_path, group_column=group_column, title_column=title_column
+        )
+        graphs = _induce_groups(groups, graph.encoder, settings, linker, graph, source, "ads")
     if not graphs:
         where = errors_target or "stderr"
         raise click.ClickException(f"no ad in {input_path} had duty steps (see {where})")
@@ -157,12 +175,13 @@ def induce_procedures(
         encoder, linker, graph = _encoder(context), None, None
     else:
         graph = context.graph
-        encoder, linker = graph.encoder, StepSkillLinker(graph.extractor, settings.skills_per_step)
+        encoder, linker = graph.encoder, StepSkillLinker.for_settings(graph.extractor, settings)
     if not groups:
         where = errors_target or "stderr"
         raise click.ClickException(f"no usable sequence in {paths_file} (see {where})")
     source = _provenance("procedure induce", paths_file)
-    graphs = _induce_groups(groups, encoder, settings, linker, graph, source)
+    keyed = {GroupKey(task): sequences for task, sequences in groups.items()}
+    graphs = _induce_groups(keyed, encoder, settings, linker, graph, source)
     _write_json(graphs_to_dict(graphs), output)
     _report(f"{lines} sequences: {lines - rejected} used, {rejected} rejected", graphs, output,
             errors_target if rejected else None)  # fmt: skip
@@ -255,12 +274,20 @@ def _group_of(record: InputRow | RowError, column: str) -> str | RowError:
     return RowError(record.row_number, record.id, f"group column {column!r}: {reason}", record.line)
 
 
-def _induce_groups(groups, encoder, settings, linker, graph, source) -> list[ProcedureGraph]:
+def _induce_groups(
+    groups, encoder, settings, linker, graph, source, unit="sequences"
+) -> list[ProcedureGraph]:
     esco = graph.taxonomy.release.version if graph is not None else None
+    linking = linker.description if linker is not None else None
     graphs = []
     with progress_bar("inducing graphs", unit="groups", total=len(groups)) as bar:
-        for key, sequences in groups.items():
-            graphs.append(induce_graph(sequences, key, encoder, settings, linker, esco, source))
+        for group, sequences in groups.items():
+            graphs.append(
+                induce_graph(
+                    sequences, group.key, encoder, settings, linker, esco, source,
+                    unit=unit, skill_linking=linking, label=group.label,
+                )
+            )  # fmt: skip
             bar.update(1)
     return graphs
 

@@ -4,12 +4,15 @@
     {dataset}/procedure/{key}/step/{node id}     sg:ProcedureStep, rdfs:label = its text
     .../precedence/{source}/{target}             sg:StepPrecedence, beside source sg:precedes target
     .../interchangeability/{source}/{target}     sg:StepInterchangeability, one per direction
+    .../alternative/{source}/{target}            sg:StepAlternative, beside sg:alternativeTo
     graph: {dataset}/procedure-graph/{key}
 
-Steps carry their topological rank (``sg:stepIndex``), support, ``sg:optional`` and their ESCO
-skills (``sg:stepSkill``); precedence and interchangeability observations their support. Back
-edges (rare transitions against the usual order) are evidence for the JSON format's prediction,
-not relations, and are left out; so are the paths and variants.
+Steps carry their topological rank (``sg:stepIndex``), support, ``sg:optional``, conditions
+(``sg:condition``) and their ESCO skills (``sg:stepSkill``); observations their support. How the
+source stated each (the graph's evidence: "explicit-order: before", "alternative: or", a step's
+"unordered-list: ...") is ``sg:evidence``. Back edges (rare transitions against the usual order)
+are evidence for the JSON format's prediction, not relations, and are left out; so are the paths
+and variants.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pyoxigraph import Literal, NamedNode, Triple
 from ontology import OCCUPATION_NAMESPACE
 from ontology.namespace import DCTERMS, RDF, RDFS, SCHEMA, SG
 from services.rdf.store import GraphChunk
-from skillgraph.procedure import ProcedureGraph, Relation
+from skillgraph.procedure import Evidence, ProcedureGraph, Relation
+from skillgraph.procedure.evidence import CONDITION
 from skillgraph.rdf.iris import IriScheme, encode_key
 
 __all__ = ["procedure_chunk"]
@@ -31,6 +35,7 @@ _OBSERVATIONS = {
         SG.StepInterchangeability,
         SG.interchangeableWith,
     ),
+    Relation.ALTERNATIVE: ("alternative", SG.StepAlternative, SG.alternativeTo),
 }
 
 
@@ -47,8 +52,16 @@ def procedure_chunk(graph: ProcedureGraph, iris: IriScheme) -> GraphChunk:
     ]
     if graph.key.startswith(OCCUPATION_NAMESPACE):
         triples.append(Triple(procedure, SCHEMA.relevantOccupation, NamedNode(graph.key)))
+    if graph.label:
+        triples.append(Triple(procedure, RDFS.label, Literal(graph.label)))
+    grouped = {node: group.evidence for group in graph.unordered for node in group.nodes}
     for node in graph.nodes:
         step = steps[node.id]
+        evidence = (*node.evidence, *grouped.get(node.id, ()))
+        triples += [Triple(step, SG.evidence, _stated(e)) for e in evidence]
+        triples += [
+            Triple(step, SG.condition, Literal(e.cue)) for e in node.evidence if e.rule == CONDITION
+        ]
         triples += [
             Triple(procedure, SG.hasStep, step),
             Triple(step, RDF.type, SG.ProcedureStep),
@@ -65,6 +78,9 @@ def procedure_chunk(graph: ProcedureGraph, iris: IriScheme) -> GraphChunk:
         source, target = steps[edge.source], steps[edge.target]
         ends = f"{encode_key(edge.source)}/{encode_key(edge.target)}"
         observation = NamedNode(f"{base}/{name}/{ends}")
+        if edge.relation is Relation.ALTERNATIVE:  # stated once, true both ways
+            triples.append(Triple(target, relation, source))
+        triples += [Triple(observation, SG.evidence, _stated(e)) for e in edge.evidence]
         triples += [
             Triple(source, relation, target),
             Triple(observation, RDF.type, kind),
@@ -75,3 +91,7 @@ def procedure_chunk(graph: ProcedureGraph, iris: IriScheme) -> GraphChunk:
         ]
     graph_name = NamedNode(f"{iris.dataset_iri.value}/procedure-graph/{encode_key(graph.key)}")
     return GraphChunk(graph_name, tuple(triples))
+
+
+def _stated(evidence: Evidence) -> Literal:
+    return Literal(f"{evidence.rule}: {evidence.cue}")

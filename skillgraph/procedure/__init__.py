@@ -2,19 +2,21 @@
 
 >>> extractor = ProcedureExtractor.from_graph(graph)  # graph: a loaded SkillGraph
 >>> ad = extractor.extract(text)
->>> procedure = induce_graph([ad.sequence(), ...], "heating engineer", graph.encoder, settings)
+>>> procedure = induce_graph([ad.observation(), ...], "heating engineer", graph.encoder, settings)
 >>> GraphPredictor(procedure).next_steps(["prepare the site"], k=3)
 """
 
 from skillgraph.procedure.action_verbs import ActionLexicon, action_lexicon
-from skillgraph.procedure.cues import CueRelation
-from skillgraph.procedure.extraction import (
+from skillgraph.procedure.ad_procedure import (
     AdProcedure,
     ExtractedStep,
     OrderConstraint,
-    ProcedureExtractor,
     UnresolvedCue,
 )
+from skillgraph.procedure.ad_structure import Alternative, Precedence, UnorderedSet
+from skillgraph.procedure.cues import CueRelation
+from skillgraph.procedure.evidence import Evidence
+from skillgraph.procedure.extraction import ProcedureExtractor
 from skillgraph.procedure.graph import (
     InductionParameters,
     LinkedSkill,
@@ -25,6 +27,7 @@ from skillgraph.procedure.graph import (
     StepEdge,
     StepNode,
     StepVariant,
+    UnorderedGroup,
 )
 from skillgraph.procedure.graph_format import (
     FORMAT_VERSION,
@@ -39,6 +42,7 @@ from skillgraph.procedure.graph_format import (
     write_graphs,
 )
 from skillgraph.procedure.induction import SkillLinker, check_sequence, induce_graph
+from skillgraph.procedure.observation import StepObservation
 from skillgraph.procedure.prediction import GraphPredictor, NextStep, StepMatch, StepMatcher
 from skillgraph.procedure.syntax import ActionKey
 
@@ -49,7 +53,9 @@ __all__ = [
     "ActionKey",
     "ActionLexicon",
     "AdProcedure",
+    "Alternative",
     "CueRelation",
+    "Evidence",
     "ExtractedStep",
     "GraphFormatError",
     "GraphPredictor",
@@ -58,6 +64,7 @@ __all__ = [
     "NextStep",
     "ObservedPath",
     "OrderConstraint",
+    "Precedence",
     "ProcedureExtractor",
     "ProcedureGraph",
     "Relation",
@@ -67,7 +74,10 @@ __all__ = [
     "StepMatch",
     "StepMatcher",
     "StepNode",
+    "StepObservation",
     "StepVariant",
+    "UnorderedGroup",
+    "UnorderedSet",
     "UnresolvedCue",
     "action_lexicon",
     "check_sequence",

@@ -13,6 +13,7 @@ import enum
 from collections.abc import Container
 from dataclasses import dataclass
 
+from skillgraph.procedure.evidence import Evidence
 from skillgraph.procedure.syntax import ActionKey, Word, base_form, join_words, noun_head
 
 # Words before "after" that make it part of a phrasal verb ("look after residents").
@@ -51,6 +52,7 @@ class TemporalCue:
     end: int
     action: ActionKey  # of the event; an event with a verb may become a step of its own
     target: int | None = None  # for "then": the step (same statement) it refers to
+    evidence: tuple[Evidence, ...] = ()  # a resolved pronoun in the event
 
 
 def cue_at(words: list[Word], index: int, leading: bool) -> str | None:

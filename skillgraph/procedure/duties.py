@@ -54,6 +54,10 @@ _JOINED_WORD = re.compile(r"(?:and|&|/)\s*[\w'\u2019-]+", re.IGNORECASE)
 _TITLE_SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
 _HEADING_DECORATION = " \t#*_=>-:|•"
 _MAX_HEADING_WORDS = 8
+_INLINE_BULLETS = "\u2022\u00b7\u25aa\u25e6\u25cf\u25a0\u25ba\u25b8\u2713\u2714\u27a2\u27a4"
+# A list item's marker at the start of its line: bullets, dashes, "1.", "2)", "(a)".
+_BULLET = re.compile(rf"[ \t]*[-*+>o\u2013\u2014{_INLINE_BULLETS}](?=\s)")
+_NUMBER = re.compile(r"[ \t]*\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?=\s)")
 
 
 class Section(enum.Enum):
@@ -71,6 +75,10 @@ class DutyStatement:
     start: int
     end: int
     section: Section
+    # For a list item: where its item starts (the marker's line or inline bullet; statements of
+    # one item share it) and whether the list is numbered. None for prose.
+    item: int | None = None
+    numbered: bool = False
 
 
 def duty_statements(text: str, segmenter: Segmenter) -> list[DutyStatement]:
@@ -84,7 +92,10 @@ def _sectioned(text: str, sentences: Sequence[Sentence]) -> list[DutyStatement]:
     for sentence in sentences:
         heading = _heading(text, sentence)
         if heading is None:
-            found.append(DutyStatement(sentence.text, sentence.start, sentence.end, section))
+            item, numbered = _list_item(text, sentence.start)
+            found.append(
+                DutyStatement(sentence.text, sentence.start, sentence.end, section, item, numbered)
+            )
             continue
         section, body_start = heading
         if body_start < sentence.end:  # "Duties: install boilers, ..." on one line
@@ -92,6 +103,21 @@ def _sectioned(text: str, sentences: Sequence[Sentence]) -> list[DutyStatement]:
                 DutyStatement(text[body_start : sentence.end], body_start, sentence.end, section)
             )
     return found
+
+
+def _list_item(text: str, start: int) -> tuple[int | None, bool]:
+    """Where the list item holding ``start`` begins, and whether it is numbered."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[:start].rstrip()
+    if before and before[-1] in _INLINE_BULLETS and before.rfind("\n") < len(before) - 1:
+        bullet = len(before) - 1
+        if text.find("\n", line_start, bullet) < 0 and text[line_start:bullet].strip():
+            return bullet, False  # "Duties: • install boilers • service them"
+    if _NUMBER.match(text, line_start):
+        return line_start, True
+    if _BULLET.match(text, line_start):
+        return line_start, False
+    return None, False
 
 
 def _select(statements: list[DutyStatement]) -> list[DutyStatement]:

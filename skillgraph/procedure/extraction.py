@@ -9,117 +9,39 @@ that names no step but has a verb of its own becomes a step (``from_cue``); one 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from skillgraph.config import ProcedureSettings
 from skillgraph.encoders import Encoder
 from skillgraph.extractor import SkillExtractor
-from skillgraph.modes import Ranking
 from skillgraph.procedure.action_verbs import ActionLexicon, action_lexicon
+from skillgraph.procedure.ad_procedure import (
+    AdProcedure,
+    ExtractedStep,
+    OrderConstraint,
+    UnresolvedCue,
+)
+from skillgraph.procedure.ad_structure import Precedence, StatementPart, ad_layout
 from skillgraph.procedure.clustering import normalise_step
 from skillgraph.procedure.cues import CueRelation, TemporalCue
-from skillgraph.procedure.duties import duty_statements
+from skillgraph.procedure.duties import DutyStatement, duty_statements
+from skillgraph.procedure.evidence import EXPLICIT_ORDER, Evidence
 from skillgraph.procedure.graph import LinkedSkill
+from skillgraph.procedure.observation import acyclic
 from skillgraph.procedure.ordering import procedure_order
-from skillgraph.procedure.steps import Step, StepSplitter
-from skillgraph.procedure.syntax import ActionKey
-from skillgraph.records import SCORE_DECIMALS
+from skillgraph.procedure.step_skills import StepSkillLinker
+from skillgraph.procedure.steps import ObjectPhrase, StatementSteps, Step, StepSplitter
 from skillgraph.runtime import SkillGraph
 
-
-@dataclass(frozen=True, slots=True)
-class ExtractedStep:
-    text: str  # normalised: "install heating systems"
-    start: int  # the ad's text[start:end] is where the step comes from
-    end: int
-    action: ActionKey
-    skills: tuple[LinkedSkill, ...]
-    from_cue: bool  # named only in a temporal cue ("before installing pipework")
-
-
-@dataclass(frozen=True, slots=True)
-class OrderConstraint:
-    """Step ``before`` comes before step ``after`` (indices in text order), as a cue says."""
-
-    before: int
-    after: int
-    cue: str  # "before", "once", "then" ...
-    start: int  # the cue's event in the ad
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class UnresolvedCue:
-    """A cue whose event is no step of the ad ("after each visit")."""
-
-    step: int
-    cue: str
-    relation: CueRelation
-    event: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class AdProcedure:
-    steps: tuple[ExtractedStep, ...]  # in text order
-    order: tuple[int, ...]  # step indices in procedure order
-    constraints: tuple[OrderConstraint, ...]
-    ignored: tuple[OrderConstraint, ...]  # contradicted earlier constraints (would be a cycle)
-    unresolved: tuple[UnresolvedCue, ...]
-
-    def sequence(self) -> list[str]:
-        """Step texts in procedure order, each once: the input of graph induction."""
-        return list(dict.fromkeys(self.steps[index].text for index in self.order))
-
-    def to_dict(self, text: str | None = None) -> dict[str, Any]:
-        """JSON-ready form; with the ad's ``text``, each step also carries its source span."""
-        steps = []
-        for index, step in enumerate(self.steps):
-            record: dict[str, Any] = {"index": index, "text": step.text}
-            if text is not None:
-                record["source"] = text[step.start : step.end]
-            record |= {
-                "start": step.start,
-                "end": step.end,
-                "from_cue": step.from_cue,
-                "action": {"verb": step.action.verb, "object": step.action.object},
-                "skills": [
-                    {"uri": s.uri, "label": s.label, "score": round(s.score, SCORE_DECIMALS)}
-                    for s in step.skills
-                ],
-            }
-            steps.append(record)
-        return {
-            "steps": steps,
-            "order": list(self.order),
-            "constraints": [_constraint(c) for c in self.constraints],
-            "ignored_constraints": [_constraint(c) for c in self.ignored],
-            "unresolved_cues": [
-                {
-                    "step": c.step,
-                    "cue": c.cue,
-                    "relation": c.relation.value,
-                    "event": c.event,
-                    "start": c.start,
-                    "end": c.end,
-                }
-                for c in self.unresolved
-            ],
-        }
-
-
-def _constraint(constraint: OrderConstraint) -> dict[str, Any]:
-    return {
-        "before": constraint.before,
-        "after": constraint.after,
-        "cue": constraint.cue,
-        "start": constraint.start,
-        "end": constraint.end,
-    }
+__all__ = [
+    "AdProcedure",
+    "ExtractedStep",
+    "OrderConstraint",
+    "ProcedureExtractor",
+    "UnresolvedCue",
+]
 
 
 @dataclass
@@ -129,6 +51,8 @@ class _Draft:
     steps: list[Step]
     cues: list[TemporalCue]  # ``step`` indexes ``steps``
     own: int = 0  # steps stated as duties; those after them come from cue events
+    # Per statement: (its first step, the statement, what the splitter read).
+    parts: list[tuple[int, DutyStatement, StatementSteps]] = field(default_factory=list)
 
 
 class ProcedureExtractor:
@@ -143,6 +67,7 @@ class ProcedureExtractor:
         self.encoder = encoder
         self.splitter = StepSplitter(lexicon)
         self.settings = settings
+        self.linker = StepSkillLinker.for_settings(skills, settings)
 
     @classmethod
     def from_graph(cls, graph: SkillGraph) -> ProcedureExtractor:
@@ -165,27 +90,27 @@ class ProcedureExtractor:
         drafts = []
         for ad in statements:
             draft = _Draft([], [])
-            for _ in ad:
+            antecedent: ObjectPhrase | None = None  # the last object named, for "them"
+            for statement in ad:
                 found = next(split)
                 offset = len(draft.steps)
-                draft.steps.extend(found.steps)
+                steps = list(found.steps)
+                if steps and steps[0].pronoun is not None and antecedent is not None:
+                    steps[0] = steps[0].resolved(antecedent)
+                antecedent = next((s.obj for s in reversed(steps) if s.obj), antecedent)
+                draft.parts.append((offset, statement, replace(found, steps=tuple(steps))))
+                draft.steps.extend(steps)
                 draft.cues.extend(_shift(cue, offset) for cue in found.cues)
             draft.own = len(draft.steps)
             drafts.append(draft)
         resolved = self._resolve_events(drafts)
         step_texts = [step.text for draft, _ in resolved for step in draft.steps]
-        found_skills = iter(self._skills(step_texts) if with_skills else [])
+        found_skills = iter(self.linker.link(step_texts) if with_skills else [])
         procedures = []
         for draft, links in resolved:
-            skills = [next(found_skills, ()) for _ in draft.steps]
+            skills = [tuple(next(found_skills, ())) for _ in draft.steps]
             procedures.append(self._procedure(draft, links, skills))
         return procedures
-
-    def _skills(self, texts: list[str]) -> list[tuple[LinkedSkill, ...]]:
-        if not texts:
-            return []
-        found = self.skills.extract_many(texts, Ranking(self.settings.skills_per_step))
-        return [tuple(LinkedSkill(m.uri, m.label, m.score) for m in matches) for matches in found]
 
     def _resolve_events(
         self, drafts: list[_Draft]
@@ -216,7 +141,9 @@ class ProcedureExtractor:
                     key = normalise_step(cue.event)
                     if key not in added:
                         added[key] = len(draft.steps)
-                        draft.steps.append(Step(cue.event, cue.start, cue.end, cue.action))
+                        draft.steps.append(
+                            Step(cue.event, cue.start, cue.end, cue.action, cue.evidence)
+                        )
                     target = added[key]
                 links.append((cue, target))
             resolved.append((draft, links))
@@ -234,6 +161,10 @@ class ProcedureExtractor:
             return None
         similarities = vectors @ event
         similarities[cue.step] = -1.0
+        # Close wordings of opposite actions ("close the shop", "open the shop") are no match.
+        for index, step in enumerate(steps[: len(vectors)]):  # steps added since: not encoded
+            if not step.action.compatible(action):
+                similarities[index] = -1.0
         best = int(np.argmax(similarities))
         return best if similarities[best] >= self.settings.event_match_threshold else None
 
@@ -253,6 +184,7 @@ class ProcedureExtractor:
                 draft.steps[old].action,
                 skills[old],
                 from_cue=old >= draft.own,
+                evidence=draft.steps[old].evidence,
             )
             for old in order_in_text
         )
@@ -268,16 +200,58 @@ class ProcedureExtractor:
             other = position[target]
             pair = (step, other) if cue.relation is CueRelation.BEFORE else (other, step)
             constraints.append(OrderConstraint(pair[0], pair[1], cue.cue, cue.start, cue.end))
-        order, ignored_pairs = procedure_order(
-            len(steps), [(c.before, c.after) for c in constraints]
-        )
+        _, ignored_pairs = procedure_order(len(steps), [(c.before, c.after) for c in constraints])
         ignored = tuple(c for c in constraints if (c.before, c.after) in set(ignored_pairs))
         kept = tuple(c for c in constraints if c not in ignored)
-        return AdProcedure(steps, tuple(order), kept, ignored, tuple(unresolved))
+        layout = ad_layout(_parts(draft, position), [(s.start, s.end) for s in steps])
+        stated = [
+            Precedence(c.before, c.after, Evidence(EXPLICIT_ORDER, c.cue, 1, c.start, c.end))
+            for c in kept
+        ]
+        candidates = [*stated, *layout.precedence]
+        allowed = set(acyclic(len(steps), [(p.before, p.after) for p in candidates]))
+        precedence = []
+        for candidate in candidates:  # the first evidence of a pair orders it
+            if (candidate.before, candidate.after) in allowed:
+                allowed.discard((candidate.before, candidate.after))
+                precedence.append(candidate)
+        order, _ = procedure_order(len(steps), [(p.before, p.after) for p in precedence])
+        return AdProcedure(
+            steps,
+            tuple(order),
+            kept,
+            ignored,
+            tuple(unresolved),
+            tuple(precedence),
+            layout.alternatives,
+            layout.unordered,
+        )
+
+
+def _parts(draft: _Draft, position: dict[int, int]) -> list[StatementPart]:
+    """Each statement's own steps, renumbered in text order, for :func:`ad_layout`."""
+    parts = []
+    for first, statement, found in draft.parts:
+        count = len(found.steps)
+        steps = tuple(position[first + i] for i in range(count))
+        alternatives = tuple(
+            (position[first + a], position[first + b], e) for a, b, e in found.alternatives
+        )
+        parts.append(
+            StatementPart(
+                steps,
+                alternatives,
+                found.order,
+                found.sequenced,
+                statement.item,
+                statement.numbered,
+                statement.start,
+                statement.end,
+            )
+        )
+    return parts
 
 
 def _shift(cue: TemporalCue, offset: int) -> TemporalCue:
     target = None if cue.target is None else cue.target + offset
-    return TemporalCue(
-        cue.step + offset, cue.cue, cue.relation, cue.event, cue.start, cue.end, cue.action, target
-    )
+    return replace(cue, step=cue.step + offset, target=target)

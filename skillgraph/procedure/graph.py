@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from skillgraph.procedure.evidence import Evidence
+
 
 class Relation(enum.Enum):
     """What a directed edge ``source -> target`` (``source`` directly followed by ``target``)
@@ -20,15 +22,20 @@ class Relation(enum.Enum):
     PRECEDES = "precedes"  # the usual order; part of the DAG
     INTERCHANGEABLE = "interchangeable"  # both orders are frequent; the DAG keeps one direction
     BACK = "back"  # a rare transition against the usual order, dropped from the DAG
+    # The two steps were stated as alternatives ("replace the part or order one"): one or the
+    # other is done. Undirected (source ranks first), never in the DAG.
+    ALTERNATIVE = "alternative"
 
 
 @dataclass(frozen=True, slots=True)
 class LinkedSkill:
-    """An ESCO skill a step needs, with the extractor's score."""
+    """An ESCO skill a step needs, with the extractor's score (cosine) and, when the extraction
+    core linked it, its calibrated probability."""
 
     uri: str
     label: str
     score: float
+    probability: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,8 @@ class StepNode:
     branch: bool  # two or more frequent successors
     skills: tuple[LinkedSkill, ...] = ()
     action: tuple[str | None, str | None] = (None, None)  # (verb lemma, object head)
+    # Conditions, stated optionality, resolved pronouns, membership of unordered lists.
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,17 @@ class StepEdge:
     after: int  # sequences where target occurs before source
     branch: bool  # target is one of the source's frequent successors
     in_dag: bool
+    evidence: tuple[Evidence, ...] = ()  # how the order (or the alternative) was stated
+
+
+@dataclass(frozen=True, slots=True)
+class UnorderedGroup:
+    """Steps stated as a set (a bullet list without sequence words), and how many
+    observations stated exactly this set."""
+
+    nodes: tuple[str, ...]
+    count: int
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +128,12 @@ class ProcedureGraph:
     esco_version: str | None = None
     encoder: str | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    unordered: tuple[UnorderedGroup, ...] = ()
+    unit: str = "sequences"  # what the counts count: "sequences", or "ads" for job ads
+    # How nodes got their skills ({"method": "extraction", "threshold": ...}); None: not linked,
+    # so a node without skills is "no skill" only when this is set.
+    skill_linking: Mapping[str, Any] | None = None
+    label: str | None = None  # a name for the key: the ESCO occupation's preferred label
 
     def node(self, node_id: str) -> StepNode:
         """The node with this id (KeyError if there is none)."""

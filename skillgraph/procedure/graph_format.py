@@ -1,8 +1,10 @@
-"""The procedure graph's JSON format, version 1 (documented in docs/procedure-graph.md).
+"""The procedure graph's JSON format, version 2 (documented in docs/procedure-graph.md).
 
 A file holds one graph (``"format": "skillgraph.procedure-graph"``) or a set of them
 (``"format": "skillgraph.procedure-graphs"``, ``"graphs": [...]``). Readers reject other formats,
 newer versions and inconsistent documents (an edge naming no node) with :class:`GraphFormatError`.
+Version 2 added the ``alternative`` relation, evidence on nodes and edges, unordered groups, the
+counting unit, skill probabilities and how skills were linked; version 1 documents still read.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from ontology import ESCO_ATTRIBUTION
 from skillgraph.errors import GraphFormatError
+from skillgraph.procedure.evidence import Evidence
 from skillgraph.procedure.graph import (
     InductionParameters,
     LinkedSkill,
@@ -25,12 +28,13 @@ from skillgraph.procedure.graph import (
     StepEdge,
     StepNode,
     StepVariant,
+    UnorderedGroup,
 )
 from skillgraph.records import SCORE_DECIMALS
 
 GRAPH_FORMAT = "skillgraph.procedure-graph"
 GRAPH_SET_FORMAT = "skillgraph.procedure-graphs"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CYCLE_BREAKING = (
     "Nodes are ranked by net precedence (sequences where a step comes before another minus the "
     "reverse), then adjacent nodes are swapped while that lowers the weight of transitions "
@@ -45,6 +49,7 @@ def graph_to_dict(graph: ProcedureGraph) -> dict[str, Any]:
         "format": GRAPH_FORMAT,
         "version": FORMAT_VERSION,
         "key": graph.key,
+        "label": graph.label,
         "esco_version": graph.esco_version,
         "encoder": graph.encoder,
         "sequences": graph.sequences,
@@ -65,7 +70,13 @@ def graph_to_dict(graph: ProcedureGraph) -> dict[str, Any]:
             ],
         },
         "repeats_dropped": graph.repeats_dropped,
+        "unordered": [
+            {"nodes": list(g.nodes), "count": g.count, "evidence": evidence_to_list(g.evidence)}
+            for g in graph.unordered
+        ],
         "paths": [{"nodes": list(p.nodes), "count": p.count} for p in graph.paths],
+        "unit": graph.unit,
+        "skill_linking": None if graph.skill_linking is None else dict(graph.skill_linking),
         "provenance": dict(graph.provenance),
         # ESCO's terms: derived data names its source.
         "attribution": ESCO_ATTRIBUTION if any(node.skills for node in graph.nodes) else None,
@@ -103,6 +114,17 @@ def graph_from_dict(document: Mapping[str, Any]) -> ProcedureGraph:
             esco_version=document.get("esco_version"),
             encoder=document.get("encoder"),
             provenance=dict(document.get("provenance") or {}),
+            unordered=tuple(
+                UnorderedGroup(
+                    tuple(str(n) for n in g["nodes"]),
+                    int(g["count"]),
+                    _evidence_from_list(g.get("evidence")),
+                )
+                for g in document.get("unordered") or []
+            ),
+            unit=str(document.get("unit") or "sequences"),
+            skill_linking=_optional_mapping(document.get("skill_linking")),
+            label=None if document.get("label") is None else str(document["label"]),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise GraphFormatError(f"not a valid procedure graph: {_describe(exc)}") from None
@@ -151,10 +173,8 @@ def _node_to_dict(node: StepNode) -> dict[str, Any]:
         "branch": node.branch,
         "action": {"verb": node.action[0], "object": node.action[1]},
         "variants": [{"text": v.text, "count": v.count} for v in node.variants],
-        "skills": [
-            {"uri": s.uri, "label": s.label, "score": round(s.score, SCORE_DECIMALS)}
-            for s in node.skills
-        ],
+        "skills": [skill_to_dict(s) for s in node.skills],
+        "evidence": evidence_to_list(node.evidence),
     }
 
 
@@ -171,11 +191,9 @@ def _node_from_dict(data: Mapping[str, Any]) -> StepNode:
         skip_rate=float(data["skip_rate"]),
         optional=bool(data["optional"]),
         branch=bool(data["branch"]),
-        skills=tuple(
-            LinkedSkill(str(s["uri"]), str(s["label"]), float(s["score"]))
-            for s in data.get("skills", [])
-        ),
+        skills=tuple(_skill_from_dict(s) for s in data.get("skills", [])),
         action=(action.get("verb"), action.get("object")),
+        evidence=_evidence_from_list(data.get("evidence")),
     )
 
 
@@ -190,6 +208,7 @@ def _edge_to_dict(edge: StepEdge) -> dict[str, Any]:
         "after": edge.after,
         "branch": edge.branch,
         "in_dag": edge.in_dag,
+        "evidence": evidence_to_list(edge.evidence),
     }
 
 
@@ -204,7 +223,66 @@ def _edge_from_dict(data: Mapping[str, Any]) -> StepEdge:
         after=int(data["after"]),
         branch=bool(data["branch"]),
         in_dag=bool(data["in_dag"]),
+        evidence=_evidence_from_list(data.get("evidence")),
     )
+
+
+def skill_to_dict(skill: LinkedSkill) -> dict[str, Any]:
+    """A linked skill as JSON: its probability only when the extraction core gave one."""
+    found: dict[str, Any] = {
+        "uri": skill.uri,
+        "label": skill.label,
+        "score": round(skill.score, SCORE_DECIMALS),
+    }
+    if skill.probability is not None:
+        found["probability"] = round(skill.probability, SCORE_DECIMALS)
+    return found
+
+
+def _skill_from_dict(data: Mapping[str, Any]) -> LinkedSkill:
+    probability = data.get("probability")
+    return LinkedSkill(
+        str(data["uri"]),
+        str(data["label"]),
+        float(data["score"]),
+        None if probability is None else float(probability),
+    )
+
+
+def evidence_to_list(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
+    """Evidence as JSON; a place in the ad only where it has one."""
+    found = []
+    for item in evidence:
+        record: dict[str, Any] = {"rule": item.rule, "cue": item.cue, "count": item.count}
+        if item.located():
+            record |= {"start": item.start, "end": item.end}
+        found.append(record)
+    return found
+
+
+def _evidence_from_list(data: object) -> tuple[Evidence, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise TypeError(f"evidence must be a list, got {type(data).__name__}")
+    return tuple(
+        Evidence(
+            str(e["rule"]),
+            str(e["cue"]),
+            int(e.get("count", 1)),
+            None if e.get("start") is None else int(e["start"]),
+            None if e.get("end") is None else int(e["end"]),
+        )
+        for e in data
+    )
+
+
+def _optional_mapping(data: object) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise TypeError(f"skill_linking must be an object, got {type(data).__name__}")
+    return dict(data)
 
 
 def _check_header(document: Mapping[str, Any], expected: str) -> None:
@@ -228,10 +306,12 @@ def _check_references(graph: ProcedureGraph) -> None:
         for end in (edge.source, edge.target):
             if end not in known:
                 raise GraphFormatError(f"graph {graph.key!r}: an edge names unknown node {end!r}")
-    for path in graph.paths:
-        unknown = [n for n in path.nodes if n not in known]
+    named = [("a path", p.nodes) for p in graph.paths]
+    named += [("an unordered group", g.nodes) for g in graph.unordered]
+    for kind, nodes in named:
+        unknown = [n for n in nodes if n not in known]
         if unknown:
-            raise GraphFormatError(f"graph {graph.key!r}: a path names unknown node {unknown[0]!r}")
+            raise GraphFormatError(f"graph {graph.key!r}: {kind} names unknown node {unknown[0]!r}")
 
 
 def _describe(exc: Exception) -> str:

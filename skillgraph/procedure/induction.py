@@ -1,9 +1,14 @@
 """Graph script induction: many step sequences of one task into one non-sequential graph.
 
+A sequence is a path; a job ad is a partial order with stated alternatives, conditions and
+unordered lists (:class:`~skillgraph.procedure.observation.StepObservation`). Both are read alike:
+
 1. Wordings are clustered into canonical step nodes (:mod:`skillgraph.procedure.clustering`);
    a node seen again later in the same sequence counts once, at its first position.
-2. Counts: per node, the sequences that contain, start and end with it; per node pair, direct
-   transitions in each direction and how often each occurs anywhere before the other.
+2. Counts (:mod:`skillgraph.procedure.counts`): per node, the sequences that contain, start and
+   end with it; per node pair, direct transitions (adjacent in a path; nothing ordered between
+   them in a partial order) in each direction, how often each occurs anywhere before the other,
+   and how often the two were stated as alternatives; the evidence of each.
 3. Order: nodes are ranked by net precedence (sequences where a node comes before another
    minus the reverse, summed over all others), ties by mean relative position and text; then
    adjacent nodes are swapped while that lowers the weight of transitions running backwards.
@@ -12,17 +17,18 @@
    the order *precedes* and one against it is a *back* edge. Interchangeable pairs keep only
    the forward direction in the DAG, back edges leave it: every DAG edge runs forward in the
    ranking, so the DAG has no cycle, and ``removed_edges`` logs what left it and why.
-5. A node is *optional* when its skip rate reaches ``optional_skip_rate``; it *branches* when
-   two or more successors each take ``branch_share`` of its transitions (``min_support`` each).
+5. A node is *optional* when its skip rate reaches ``optional_skip_rate`` or when at least half
+   the sequences that have it state it as optional or conditional; it *branches* when two or
+   more successors each take ``branch_share`` of its transitions (``min_support`` each). Stated
+   alternatives are undirected ``alternative`` edges, outside the DAG.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +36,8 @@ from skillgraph.config import ProcedureSettings
 from skillgraph.encoders import Encoder
 from skillgraph.errors import InputError
 from skillgraph.procedure.clustering import cluster_steps, normalise_step
+from skillgraph.procedure.counts import Counts, NodeObservation, node_observations
+from skillgraph.procedure.evidence import merge_evidence
 from skillgraph.procedure.graph import (
     InductionParameters,
     LinkedSkill,
@@ -40,7 +48,9 @@ from skillgraph.procedure.graph import (
     StepEdge,
     StepNode,
     StepVariant,
+    UnorderedGroup,
 )
+from skillgraph.procedure.observation import StepObservation
 from skillgraph.procedure.syntax import action_keys
 
 log = logging.getLogger(__name__)
@@ -69,29 +79,40 @@ def check_sequence(steps: object, min_steps: int = 2, max_steps: int = 200) -> l
 
 
 def induce_graph(
-    sequences: Sequence[Sequence[str]],
+    sequences: Sequence[Sequence[str] | StepObservation],
     key: str,
     encoder: Encoder,
     settings: ProcedureSettings,
     link_skills: SkillLinker | None = None,
     esco_version: str | None = None,
     provenance: Mapping[str, Any] | None = None,
+    *,
+    unit: str = "sequences",
+    skill_linking: Mapping[str, Any] | None = None,
+    label: str | None = None,
 ) -> ProcedureGraph:
-    """One graph from the step sequences of one group (each checked: no empty sequences or
-    steps). ``link_skills`` gives each canonical step its ESCO skills; ``provenance`` says
-    where the sequences came from (kept in the graph as given)."""
+    """One graph from the step sequences (or partially ordered observations, such as job ads)
+    of one group, each checked: no empty ones, no empty steps. ``link_skills`` gives each
+    canonical step its ESCO skills, ``skill_linking`` says how (kept in the graph);
+    ``provenance`` says where the sequences came from; ``unit`` what they are ("ads");
+    ``label`` names the key (an ESCO occupation's preferred label)."""
     if not sequences:
         raise InputError(f"no sequences to induce a graph for {key!r}")
+    observations = []
     for number, sequence in enumerate(sequences):
+        steps = sequence.steps if isinstance(sequence, StepObservation) else sequence
         try:
-            check_sequence(sequence, min_steps=1, max_steps=settings.max_steps_per_sequence)
+            check_sequence(steps, min_steps=1, max_steps=settings.max_steps_per_sequence)
         except InputError as exc:
             raise InputError(f"sequence {number}: {exc}") from None
-    wordings = _Wordings.collect(sequences)
+        observations.append(
+            sequence if isinstance(sequence, StepObservation) else StepObservation.path(sequence)
+        )
+    wordings = _Wordings.collect([o.steps for o in observations])
     clusters = cluster_steps(wordings.keys, wordings.counts, encoder, settings.cluster_threshold)
     node_of_wording = dict(zip(wordings.keys, clusters, strict=True))
-    paths, repeats = _node_paths(sequences, node_of_wording)
-    stats = _Counts.of(paths, len(set(clusters)))
+    seen, repeats = node_observations(observations, node_of_wording)
+    stats = Counts.of(seen, len(set(clusters)))
     ranking = _ranking(stats)
     texts = _canonical_texts(wordings, clusters)
     ids = _stable_ids(texts)
@@ -104,8 +125,8 @@ def induce_graph(
         key=key,
         nodes=tuple(sorted(nodes, key=lambda node: node.rank)),
         edges=edges,
-        paths=_observed(paths, ids),
-        sequences=len(paths),
+        paths=_observed([path for s in seen if (path := s.path()) is not None], ids),
+        sequences=len(seen),
         parameters=InductionParameters(
             settings.cluster_threshold,
             settings.optional_skip_rate,
@@ -118,8 +139,12 @@ def induce_graph(
         esco_version=esco_version,
         encoder=encoder.name,
         provenance=dict(provenance or {}),
+        unordered=_unordered(seen, ids, ranking),
+        unit=unit,
+        skill_linking=dict(skill_linking) if skill_linking is not None else None,
+        label=label,
     )
-    log.debug("induced %r: %d sequences, %d nodes", key, len(paths), len(nodes))
+    log.debug("induced %r: %d sequences, %d nodes", key, len(seen), len(nodes))
     return graph
 
 
@@ -132,7 +157,7 @@ class _Wordings:
     spelling: dict[str, str]
 
     @classmethod
-    def collect(cls, sequences: Sequence[Sequence[str]]) -> _Wordings:
+    def collect(cls, sequences: Iterable[Sequence[str]]) -> _Wordings:
         counts: Counter[str] = Counter()
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         for sequence in sequences:
@@ -145,54 +170,7 @@ class _Wordings:
         return cls(keys, [counts[k] for k in keys], spelling)
 
 
-def _node_paths(
-    sequences: Sequence[Sequence[str]], node_of: dict[str, int]
-) -> tuple[list[tuple[int, ...]], int]:
-    paths = []
-    repeats = 0
-    for sequence in sequences:
-        seen: list[int] = []
-        for step in sequence:
-            node = node_of[normalise_step(step)]
-            if node in seen:
-                repeats += 1
-            else:
-                seen.append(node)
-        paths.append(tuple(seen))
-    return paths, repeats
-
-
-@dataclass
-class _Counts:
-    size: int
-    support: Counter[int]
-    starts: Counter[int]
-    ends: Counter[int]
-    transitions: Counter[tuple[int, int]]
-    before: Counter[tuple[int, int]]
-    position: dict[int, float]  # mean relative position in [0, 1]
-
-    @classmethod
-    def of(cls, paths: list[tuple[int, ...]], size: int) -> _Counts:
-        support: Counter[int] = Counter()
-        starts: Counter[int] = Counter()
-        ends: Counter[int] = Counter()
-        transitions: Counter[tuple[int, int]] = Counter()
-        before: Counter[tuple[int, int]] = Counter()
-        positions: dict[int, list[float]] = defaultdict(list)
-        for path in paths:
-            support.update(path)
-            starts[path[0]] += 1
-            ends[path[-1]] += 1
-            transitions.update(itertools.pairwise(path))
-            for index, node in enumerate(path):
-                positions[node].append(index / (len(path) - 1) if len(path) > 1 else 0.5)
-                before.update((node, later) for later in path[index + 1 :])
-        mean = {node: sum(values) / len(values) for node, values in positions.items()}
-        return cls(size, support, starts, ends, transitions, before, mean)
-
-
-def _ranking(stats: _Counts) -> dict[int, int]:
+def _ranking(stats: Counts) -> dict[int, int]:
     """Rank of each node in the graph's order (see the module docstring, point 3)."""
     net: Counter[int] = Counter()
     for (a, b), count in stats.before.items():
@@ -238,7 +216,7 @@ def _stable_ids(texts: list[str]) -> list[str]:
 
 
 def _nodes(
-    stats: _Counts,
+    stats: Counts,
     ranking: dict[int, int],
     texts: list[str],
     ids: list[str],
@@ -247,7 +225,8 @@ def _nodes(
     skills: list[Sequence[LinkedSkill]],
     settings: ProcedureSettings,
 ) -> tuple[list[StepNode], dict[int, set[int]]]:
-    sequences = sum(stats.starts.values())
+    sequences = stats.observations
+    keep_places = sequences == 1
     variants: dict[int, list[StepVariant]] = defaultdict(list)
     for key, count, cluster in zip(wordings.keys, wordings.counts, clusters, strict=True):
         variants[cluster].append(StepVariant(wordings.spelling[key], count))
@@ -256,6 +235,9 @@ def _nodes(
     nodes = []
     for node in range(stats.size):
         skip_rate = 1 - stats.support[node] / sequences
+        # Optional when often skipped, or when most observations that have it say it is
+        # optional or conditional ("ideally", "if not in stock").
+        stated = 2 * stats.stated_optional[node] >= stats.support[node] > 0
         nodes.append(
             StepNode(
                 id=ids[node],
@@ -266,16 +248,17 @@ def _nodes(
                 starts=stats.starts[node],
                 ends=stats.ends[node],
                 skip_rate=skip_rate,
-                optional=skip_rate >= settings.optional_skip_rate,
+                optional=skip_rate >= settings.optional_skip_rate or stated,
                 branch=len(branching[node]) >= 2,
                 skills=tuple(skills[node]),
                 action=(keys[node].verb, keys[node].object),
+                evidence=merge_evidence(stats.node_evidence.get(node, ()), keep_places),
             )
         )
     return nodes, branching
 
 
-def _frequent_successors(stats: _Counts, settings: ProcedureSettings) -> dict[int, set[int]]:
+def _frequent_successors(stats: Counts, settings: ProcedureSettings) -> dict[int, set[int]]:
     outgoing: Counter[int] = Counter()
     for (a, _), count in stats.transitions.items():
         outgoing[a] += count
@@ -287,7 +270,7 @@ def _frequent_successors(stats: _Counts, settings: ProcedureSettings) -> dict[in
 
 
 def _edges(
-    stats: _Counts,
+    stats: Counts,
     ranking: dict[int, int],
     ids: list[str],
     branching: dict[int, set[int]],
@@ -295,6 +278,7 @@ def _edges(
 ) -> tuple[tuple[StepEdge, ...], tuple[RemovedEdge, ...]]:
     edges = []
     removed = []
+    keep_places = stats.observations == 1
     for (a, b), count in sorted(
         stats.transitions.items(), key=lambda item: (ranking[item[0][0]], ranking[item[0][1]])
     ):
@@ -316,6 +300,7 @@ def _edges(
                 after=after,
                 branch=len(branching[a]) >= 2 and b in branching[a],
                 in_dag=forward,
+                evidence=merge_evidence(stats.pair_evidence.get((a, b), ()), keep_places),
             )
         )
         if not forward:
@@ -325,7 +310,47 @@ def _edges(
                 else f"against the usual order ({after} sequences the other way, {before} this way)"
             )
             removed.append(RemovedEdge(ids[a], ids[b], count, reason))
+    for (a, b), count in sorted(
+        stats.alternatives.items(),
+        key=lambda item: sorted((ranking[item[0][0]], ranking[item[0][1]])),
+    ):
+        first, second = sorted((a, b), key=ranking.__getitem__)
+        edges.append(
+            StepEdge(
+                source=ids[first],
+                target=ids[second],
+                relation=Relation.ALTERNATIVE,
+                support=count,
+                reverse_support=count,
+                before=stats.before[(first, second)],
+                after=stats.before[(second, first)],
+                branch=False,
+                in_dag=False,
+                evidence=merge_evidence(stats.alternative_evidence.get((a, b), ()), keep_places),
+            )
+        )
     return tuple(edges), tuple(removed)
+
+
+def _unordered(
+    seen: Sequence[NodeObservation], ids: list[str], ranking: dict[int, int]
+) -> tuple[UnorderedGroup, ...]:
+    """Sets of nodes stated without order, one per distinct set, with how often it was."""
+    counts: Counter[tuple[int, ...]] = Counter()
+    evidence: dict[tuple[int, ...], list] = defaultdict(list)
+    for observation in seen:
+        for nodes, found in observation.unordered:
+            group = tuple(sorted(set(nodes), key=ranking.__getitem__))
+            if len(group) > 1:
+                counts[group] += 1
+                evidence[group].extend(found)
+    keep_places = len(seen) == 1
+    return tuple(
+        UnorderedGroup(
+            tuple(ids[n] for n in group), count, merge_evidence(evidence[group], keep_places)
+        )
+        for group, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
 
 
 def _observed(paths: list[tuple[int, ...]], ids: list[str]) -> tuple[ObservedPath, ...]:

@@ -1,7 +1,7 @@
 """Next-step prediction and sequence completion from a procedure graph.
 
 The next step after a prefix is drawn from the steps not done yet, plus the end of the
-procedure. Its probability interpolates, from the broadest context to the most specific
+procedure. A first estimate interpolates, from the broadest context to the most specific
 (Witten-Bell: a context seen ``n`` times with ``t`` distinct outcomes gets weight
 ``n / (n + t)``, the rest goes to the broader estimate):
 
@@ -10,17 +10,21 @@ procedure. Its probability interpolates, from the broadest context to the most s
 3. from the graph's observed paths: the last two steps; the set of steps done; the set of
    steps done and the last one.
 
-So a first-order chain is the special case of level 2 alone; excluding done steps and using the
-whole prefix is what a graph adds (steps rarely repeat, and what was done already tells which
-branch is being followed). Completion is a beam search for the most likely remaining path.
+The end keeps that probability; the steps share the rest by a log-linear score of their
+:data:`~skillgraph.procedure.path_stats.FEATURES` (that estimate, what followed the last step
+and the one before it in the paths, whether the step is usually present with the ones done, its
+usual position, the order of the steps done ...), weighted by :data:`WEIGHTS`. So a first-order
+chain is the special case of level 2 alone; excluding done steps and using the whole prefix is
+what a graph adds (steps rarely repeat, and what was done already tells which branch is being
+followed). Completion is a beam search for the most likely remaining path.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,9 +32,15 @@ import numpy as np
 from skillgraph.encoders import Encoder
 from skillgraph.procedure.clustering import normalise_step
 from skillgraph.procedure.graph import ProcedureGraph, StepNode
+from skillgraph.procedure.path_stats import END, PathStatistics, path_contexts
 
-END = None  # the end of the procedure, as an outcome
 _PRIOR = 0.5  # added to every node's support so that unseen continuations keep some mass
+# Weights of path_stats.FEATURES, fitted leave-one-out on the development part of the
+# CrossTask/wikiHow paths (`python benchmarks/procedure.py --fit`; docs/benchmarks.md). With
+# (1, 0, ...) the steps are ranked by the interpolated probability alone.
+WEIGHTS = (
+    0.0678, 0.3116, 0.1743, -0.1847, -0.1462, 0.0719, 0.191, 0.2978, 0.2415, 0.0347, 0.0385, 0.1559,
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,43 +100,68 @@ class StepMatcher:
 
 
 class GraphPredictor:
-    """Predicts over one graph; build once per graph, then query many prefixes."""
+    """Predicts over one graph; build once per graph, then query many prefixes.
 
-    def __init__(self, graph: ProcedureGraph) -> None:
+    ``weights`` score the :data:`~skillgraph.procedure.path_stats.FEATURES` of each step not
+    done yet; the default :data:`WEIGHTS` were fitted leave-one-out on public step paths.
+    """
+
+    def __init__(self, graph: ProcedureGraph, weights: Sequence[float] = WEIGHTS) -> None:
         self.graph = graph
-        self._ids = [node.id for node in graph.nodes]
-        self._prior: dict[str | None, float] = {n.id: n.support + _PRIOR for n in graph.nodes}
-        self._prior[END] = graph.sequences + _PRIOR
-        self._starts: Counter[str | None] = Counter(
-            {n.id: n.starts for n in graph.nodes if n.starts}
-        )
-        self._after: dict[str, Counter[str | None]] = defaultdict(Counter)
-        for edge in graph.edges:
-            self._after[edge.source][edge.target] += edge.support
-        for node in graph.nodes:
-            if node.ends:
-                self._after[node.id][END] += node.ends
-        self._contexts: dict[Hashable, Counter[str | None]] = defaultdict(Counter)
-        for path in graph.paths:
-            for index in range(1, len(path.nodes) + 1):
-                done = path.nodes[:index]
-                following = path.nodes[index] if index < len(path.nodes) else END
-                for context in _path_contexts(done):
-                    self._contexts[context][following] += path.count
+        self.weights = np.asarray(weights, dtype=float)
+        self.stats = PathStatistics(graph)
+
+    def interpolated(self, prefix: Sequence[str]) -> dict[str | None, float]:
+        """Witten-Bell interpolation over each not-yet-done node id and ``END`` (module
+        docstring): the first of the features, and the probability of the end."""
+        stats = self.stats
+        done = set(prefix)
+        outcomes: list[str | None] = [n for n in stats.ids if n not in done]
+        outcomes.append(END)
+        prior: dict[str | None, float] = {
+            o: stats.support[o] + _PRIOR for o in outcomes if o is not END
+        }
+        prior[END] = stats.sequences + _PRIOR
+        total = sum(prior.values())
+        probability = {o: prior[o] / total for o in outcomes}
+        if not prefix:
+            return _interpolate(probability, stats.starts)
+        probability = _interpolate(probability, stats.after.get(prefix[-1], Counter()))
+        for context in path_contexts(prefix):
+            probability = _interpolate(probability, stats.contexts.get(context, Counter()))
+        return probability
 
     def distribution(self, prefix: Sequence[str]) -> dict[str | None, float]:
-        """Probability of each not-yet-done node id, and of ``END``, after ``prefix``."""
-        done = set(prefix)
-        outcomes: list[str | None] = [n for n in self._ids if n not in done]
-        outcomes.append(END)
-        total = sum(self._prior[o] for o in outcomes)
-        probability = {o: self._prior[o] / total for o in outcomes}
-        if not prefix:
-            return _interpolate(probability, self._starts)
-        probability = _interpolate(probability, self._after.get(prefix[-1], Counter()))
-        for context in _path_contexts(prefix):
-            probability = _interpolate(probability, self._contexts.get(context, Counter()))
-        return probability
+        """Probability of each not-yet-done node id, and of ``END``, after ``prefix``: the end
+        as interpolated, the steps sharing the rest by their weighted features."""
+        interpolated = self.interpolated(prefix)
+        candidates = [o for o in interpolated if o is not END]
+        if not prefix or not candidates:
+            return interpolated
+        rows = self.stats.features(prefix, candidates, interpolated)
+        scores = np.asarray(rows) @ self.weights
+        shares = np.exp(scores - scores.max())
+        shares *= (1.0 - interpolated[END]) / shares.sum()
+        found: dict[str | None, float] = dict(zip(candidates, shares.tolist(), strict=True))
+        found[END] = interpolated[END]
+        return found
+
+    def training_examples(self) -> list[tuple[list[list[float]], int]]:
+        """Leave-one-out examples from the graph's own paths: for each path (taken out of the
+        counts) and each of its prefixes, the features of every candidate and which one came
+        next. What :data:`WEIGHTS` are fitted on."""
+        examples = []
+        for nodes, count in list(self.stats.live_paths()):
+            for _ in range(count):
+                self.stats.add_path(nodes, -1)
+                for length in range(1, len(nodes)):
+                    prefix = nodes[:length]
+                    interpolated = self.interpolated(prefix)
+                    candidates = [o for o in interpolated if o is not END]
+                    rows = self.stats.features(prefix, candidates, interpolated)
+                    examples.append((rows, candidates.index(nodes[length])))
+                self.stats.add_path(nodes, 1)
+        return examples
 
     def next_steps(self, prefix: Sequence[str], k: int = 3) -> list[NextStep]:
         """The ``k`` most likely next steps (the end of the procedure is not a step)."""
@@ -141,7 +176,7 @@ class GraphPredictor:
         """The most likely remaining path after ``prefix``, up to the end of the procedure."""
         beams: list[tuple[float, tuple[str, ...]]] = [(0.0, tuple(prefix))]
         finished: list[tuple[float, tuple[str, ...]]] = []
-        for _ in range(len(self._ids) + 1):
+        for _ in range(len(self.stats.ids) + 1):
             candidates: list[tuple[float, tuple[str, ...]]] = []
             for log_p, path in beams:
                 for outcome, p in self.distribution(path).items():
@@ -159,18 +194,6 @@ class GraphPredictor:
             return []
         _, best = max(finished, key=lambda f: f[0])
         return [self.graph.node(n) for n in best[len(prefix) :]]
-
-
-def _path_contexts(done: Sequence[str]) -> list[Hashable]:
-    """The contexts of a prefix beyond its last step, broadest first (levels 3 of the module
-    docstring): last two steps, set of steps done, set of steps done and last step."""
-    contexts: list[Hashable] = []
-    if len(done) >= 2:
-        contexts.append(("last-two", done[-2], done[-1]))
-    seen = frozenset(done)
-    contexts.append(("done", seen))
-    contexts.append(("done-last", seen, done[-1]))
-    return contexts
 
 
 def _interpolate(

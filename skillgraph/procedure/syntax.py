@@ -55,6 +55,7 @@ class Word:
     pos: str  # universal part of speech: VERB, NOUN, ...
     tag: str  # fine-grained tag: VB, VBG, NN, ...
     dep: str
+    head: int = -1  # index of the syntactic head in the same word list; -1: the subject or self
 
     @property
     def lower(self) -> str:
@@ -67,10 +68,15 @@ def parse_imperatives(texts: Sequence[str]) -> list[list[Word]]:
     shift = len(SUBJECT)
     with _parse_lock:  # spaCy does not promise that one pipeline may run in several threads
         docs = list(nlp.pipe(SUBJECT + text for text in texts))
-    return [[_word(token, shift) for token in doc if token.idx >= shift] for doc in docs]
+    found = []
+    for doc in docs:
+        first = next((t.i for t in doc if t.idx >= shift), len(doc))  # the subject's tokens
+        found.append([_word(token, shift, first) for token in doc if token.idx >= shift])
+    return found
 
 
-def _word(token, shift: int) -> Word:
+def _word(token, shift: int, first: int) -> Word:
+    head = token.head.i - first
     return Word(
         token.text,
         token.idx - shift,
@@ -79,6 +85,7 @@ def _word(token, shift: int) -> Word:
         token.pos_,
         token.tag_,
         token.dep_,
+        head if head >= 0 and token.head.i != token.i else -1,
     )
 
 

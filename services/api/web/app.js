@@ -255,7 +255,12 @@
     const edges = graph.edges || [];
     const columns = layers(nodes, edges);
     const { width: boxWidth, chars } = boxSize(columns.length);
-    const textLines = new Map(nodes.map((node) => [node.id, wrap(node.text, chars, 3)]));
+    // A step's conditions ("if not in stock") are drawn under its text.
+    const conditions = (node) => (node.evidence || [])
+      .filter((e) => e.rule === "condition").map((e) => `(${e.cue})`);
+    const textLines = new Map(nodes.map((node) => [node.id, [
+      ...wrap(node.text, chars, 3), ...conditions(node).map((c) => clip(c, chars + 2)),
+    ]]));
     const most = Math.max(1, ...[...textLines.values()].map((lines) => lines.length));
     const height = 2 * BOX.pad + (most + 1) * BOX.line + 6;
     const tallest = Math.max(...columns.map((column) => column.length));
@@ -285,6 +290,15 @@
       const to = where.get(edge.target);
       if (!from || !to) continue;
       let d;
+      if (edge.relation === "alternative") { // undirected: a line between the two boxes
+        const [a, b] = from.y <= to.y ? [from, to] : [to, from];
+        const stacked = a.x === b.x;
+        const [top, bottom] = stacked ? [a.y + height, b.y] : [a.y + height / 2, b.y + height / 2];
+        d = `M ${a.x + boxWidth / 2} ${top} L ${b.x + boxWidth / 2} ${bottom}`;
+        root.append(svg("path", { d, class: "edge edge-alternative" }, svg("title", {},
+          `alternatives: one or the other (stated ${edge.support}×)`)));
+        continue;
+      }
       if (to.x > from.x) {
         const [x1, y1] = [from.x + boxWidth, from.y + height / 2];
         const [x2, y2] = [to.x - 2, to.y + height / 2];
@@ -305,7 +319,9 @@
       const group = svg("g", { class: `node${node.optional ? " optional" : ""}`,
         transform: `translate(${x} ${y})`, "data-id": node.id });
       const skills = (node.skills || []).map((skill) => skill.label).join(", ");
-      group.append(svg("title", {}, `${node.text}${skills ? `\nESCO: ${skills}` : ""}`));
+      const stated = (node.evidence || []).map((e) => `${e.rule}: ${e.cue}`).join("; ");
+      group.append(svg("title", {}, `${node.text}${skills ? `\nESCO: ${skills}` : ""}`
+        + `${stated ? `\n${stated}` : ""}`));
       group.append(svg("rect", { width: String(boxWidth), height: String(height), rx: "8" }));
       textLines.get(node.id).forEach((line, i) => group.append(svg("text", {
         x: String(BOX.pad), y: String(BOX.pad + (i + 1) * BOX.line - 4), class: "step",

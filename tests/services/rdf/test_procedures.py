@@ -28,11 +28,12 @@ def _node(node_id: str, text: str, rank: int, optional: bool = False, skills=())
     }  # fmt: skip
 
 
-def _edge(source: str, target: str, relation: str, support: int) -> dict:
+def _edge(source: str, target: str, relation: str, support: int, evidence=()) -> dict:
     return {
         "source": source, "target": target, "relation": relation, "support": support,
         "reverse_support": 0, "before": support, "after": 0, "branch": False,
-        "in_dag": relation != "back",
+        "in_dag": relation not in {"back", "alternative"},
+        "evidence": [{"rule": rule, "cue": cue, "count": 1} for rule, cue in evidence],
     }  # fmt: skip
 
 
@@ -68,6 +69,25 @@ def _document(key: str) -> dict:
     }
 
 
+def _ad_document() -> dict:
+    """A version-2 graph of one ad: an alternative, a condition, an unordered pair."""
+    document = _document("ad")
+    document |= {"version": 2, "sequences": 1, "unit": "ads", "paths": []}
+    document["nodes"][3]["evidence"] = [
+        {"rule": "condition", "cue": "if not in stock", "count": 1, "start": 10, "end": 25}
+    ]
+    document["edges"] = [
+        _edge("step-b", "step-c", "precedes", 1, [("explicit-order", "before")]),
+        _edge("step-c", "step-d", "alternative", 1, [("alternative", "or")]),
+    ]
+    document["unordered"] = [
+        {"nodes": ["step-a", "step-b"], "count": 1,
+         "evidence": [{"rule": "unordered-list", "cue": "bullet list without sequence words",
+                       "count": 1}]}
+    ]  # fmt: skip
+    return document
+
+
 @pytest.fixture
 def graphs_file(tmp_path: Path) -> Path:
     document = {
@@ -75,7 +95,8 @@ def graphs_file(tmp_path: Path) -> Path:
         "version": 1,
         "graphs": [
             _document("boiler installation"),
-            _document("http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"),
+            _document("http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1")
+            | {"version": 2, "label": "software developer", "unit": "ads"},
         ],
     }
     path = tmp_path / "graphs.json"
@@ -100,7 +121,44 @@ def test_procedure_graphs_export_as_rdf(graphs_file: Path, tmp_path: Path, run_c
     assert sorted(o.value for o in objects(SG.optional)).count("true") == 2
     assert {o.value for o in objects(SG.stepSkill)} == {SKILL}
     assert f"prepare the site {HOSTILE}" in {o.value for o in objects(RDFS.label)}
+    [named] = [
+        t for t in triples if t.predicate == RDFS.label and t.object.value.startswith("soft")
+    ]
+    assert named.object.value == "software developer"
+    assert pyoxigraph.Triple(named.subject, RDF.type, SG.ProcedureGraph) in triples
 
+    flat = Graph().parse(
+        data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt"
+    )
+    conforms, _, report = validate(flat, shacl_graph=str(SHAPES_PATH), shacl_graph_format="turtle")
+    assert conforms, report
+
+
+def test_the_structure_of_an_ad_exports_with_its_evidence(tmp_path: Path, run_cli) -> None:
+    source = tmp_path / "ad.json"
+    source.write_text(json.dumps(_ad_document()), encoding="utf-8")
+    output = tmp_path / "ad.nq"
+    result = run_cli("export", "procedures", str(source), "-o", str(output))
+    assert result.exit_code == 0, result.output
+    triples = {q.triple for q in pyoxigraph.parse(path=output, format=pyoxigraph.RdfFormat.N_QUADS)}
+    labels = {t.subject: t.object.value for t in triples if t.predicate == RDFS.label}
+
+    def pairs(predicate: pyoxigraph.NamedNode) -> set:
+        return {(labels.get(t.subject), t.object) for t in triples if t.predicate == predicate}
+
+    alternatives = {(labels[t.subject], labels[t.object]) for t in triples
+                    if t.predicate == SG.alternativeTo}  # fmt: skip
+    assert alternatives == {
+        ("install pipework", "fit the boiler"),
+        ("fit the boiler", "install pipework"),
+    }
+    assert [t for t in triples if t.object == SG.StepAlternative]
+    assert {(label, o.value) for label, o in pairs(SG.condition)} == {
+        ("fit the boiler", "if not in stock")
+    }
+    stated = {o.value for _, o in pairs(SG.evidence)}
+    assert {"alternative: or", "explicit-order: before", "condition: if not in stock"} <= stated
+    assert "unordered-list: bullet list without sequence words" in stated
     flat = Graph().parse(
         data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt"
     )

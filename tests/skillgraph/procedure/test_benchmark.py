@@ -5,11 +5,13 @@ from __future__ import annotations
 from benchmarks.procedure import (
     InducedGraph,
     LinearScript,
+    NoRepeatTransitionModel,
     TaskPaths,
     TransitionModel,
     edit_distance,
     evaluate,
     folds_of,
+    set_aside,
 )
 from skillgraph import SkillGraph
 
@@ -53,3 +55,22 @@ def test_edit_distance():
     assert edit_distance(["a", "b"], ["a", "b"]) == 0
     assert edit_distance(["a", "b"], ["b", "a"]) == 2
     assert edit_distance(["a"], ["a", "b", "c"]) == 2
+
+
+def test_the_strong_baseline_never_predicts_a_step_already_done():
+    paths = ((A, B, C, D),) * 2 + ((A, C, B, D),) * 6
+    chain = NoRepeatTransitionModel(TASK, paths)
+    weak = TransitionModel(TASK, paths)
+    # After A, B, C the weak chain follows C's most frequent successor, B, already done.
+    assert weak.next_steps([A, B, C], 1) == [B]
+    assert chain.next_steps([A, B, C], 3) == [D]
+    assert chain.complete([A, C]) == [B, D]
+
+
+def test_the_paths_set_aside_are_a_seeded_quarter_of_each_task():
+    task = TaskPaths("t", (A, B), tuple((A, B, str(i)) for i in range(10)))
+    development, aside = set_aside([task], share=0.25, seed=7)
+    assert len(aside[0].paths) == 3 and len(development[0].paths) == 7
+    assert set(aside[0].paths).isdisjoint(development[0].paths)
+    assert set_aside([task], share=0.25, seed=7) == (development, aside)
+    assert set_aside([task], share=0.25, seed=8)[1] != aside

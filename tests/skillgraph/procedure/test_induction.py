@@ -154,8 +154,8 @@ def test_node_ids_are_stable_across_inductions(full_graph: SkillGraph, boiler):
     assert all(n.id.startswith("step-") for n in boiler.nodes)
 
 
-def test_nodes_link_to_esco_skills(full_graph: SkillGraph):
-    linker = StepSkillLinker(full_graph.extractor, top_k=3)
+def test_nodes_link_to_esco_skills_by_plain_ranking(full_graph: SkillGraph):
+    linker = StepSkillLinker(full_graph.extractor, top_k=3, method="ranking")
     known = (LinkedSkill("urn:example:skill", "remembered skill", 0.5),)
     linker.remember(PREPARE, known)
     graph = induce_graph(

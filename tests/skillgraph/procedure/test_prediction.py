@@ -83,3 +83,26 @@ def test_the_matcher_knows_wordings_and_near_wordings(graph, full_graph: SkillGr
     assert found.unmatched == ("sing a song",)
     repeated = StepMatcher(graph).match([PREPARE, PREPARE, PIPEWORK])
     assert repeated.nodes == tuple(_ids(graph, PREPARE, PIPEWORK))
+
+
+def test_the_interpolated_estimate_alone_is_the_special_case_of_one_weight(graph):
+    only = GraphPredictor(graph, weights=(1.0,) + (0.0,) * 11)
+    prefix = _ids(graph, PREPARE)
+    interpolated = only.interpolated(prefix)
+    ranked = [n.node.id for n in only.next_steps(prefix, k=4)]
+    assert ranked == sorted(ranked, key=lambda o: -interpolated[o])
+    shipped = GraphPredictor(graph).distribution(prefix)
+    assert abs(sum(shipped.values()) - 1.0) < 1e-9
+    assert shipped[None] == interpolated[None]  # the end keeps its interpolated probability
+
+
+def test_training_examples_leave_each_path_out_and_put_it_back(graph):
+    predictor = GraphPredictor(graph)
+    before = predictor.next_steps(_ids(graph, PREPARE), k=3)
+    examples = predictor.training_examples()
+    # Eight paths of five, five, four steps: a prefix per step but the last.
+    assert len(examples) == 4 * 4 + 2 * 4 + 2 * 3
+    for rows, answer in examples:
+        assert 0 <= answer < len(rows)
+        assert all(len(row) == len(predictor.weights) for row in rows)
+    assert predictor.next_steps(_ids(graph, PREPARE), k=3) == before  # counts restored
