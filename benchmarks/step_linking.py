@@ -167,7 +167,15 @@ def main() -> None:
     graph = SkillGraph.load(load_settings())
     steps = load_steps()
     texts = [step.text for step in steps]
-    cosine = StepSkillLinker(graph.extractor, MAX_SKILLS, method="ranking").link(texts)
+    plain = SkillGraph.assemble(
+        graph.settings.replace({"extraction.reranker": ""}),
+        graph.taxonomy,
+        graph.encoder,
+        graph.index,
+        reader=graph.spans.reader if graph.spans else None,
+    )
+    cosine = StepSkillLinker(plain.extractor, MAX_SKILLS, method="ranking").link(texts)
+    reranked = StepSkillLinker(graph.extractor, MAX_SKILLS, method="ranking").link(texts)
     shipped = StepSkillLinker(graph.extractor, MAX_SKILLS, method="extraction")
     own_threshold = shipped.description["threshold"]
     candidates = StepSkillLinker(graph.extractor, 30, threshold=0.0).link(texts)
@@ -175,6 +183,7 @@ def main() -> None:
     whole = best_threshold(steps, candidates)
     rows = [
         row("plain cosine, top 3", score(steps, cosine)),
+        row("ranking mode (re-ranked), top 3", score(steps, reranked)),
         row(
             f"extraction core, its own threshold ({own_threshold:.2f})",
             score(steps, at_threshold(candidates, own_threshold)),

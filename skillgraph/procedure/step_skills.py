@@ -4,8 +4,9 @@ Each step is read as a sentence by the extraction mode: its skill spans are sear
 every candidate gets the calibrated probability of being right; a step keeps the candidates at
 ``procedure.skill_threshold`` or above (at most ``skills_per_step``), and none — "no skill" —
 when nothing passes. Without a span model the extractor's threshold mode answers instead (no
-probabilities); ``method="ranking"`` gives the plain cosine top ``skills_per_step`` (what steps
-got before, kept as the benchmark's baseline).
+probabilities); ``method="ranking"`` gives the ranking mode's top ``skills_per_step`` (the cosine
+top, re-ranked where the extractor has a re-ranker: what steps got before, kept as the
+benchmark's baseline).
 
 Graph nodes are named by step texts that extraction may have linked already, so links can be
 remembered by text; only new texts are sent to the extractor (in one batch).

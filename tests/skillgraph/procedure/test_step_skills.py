@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgraph import SkillGraph
+from skillgraph import Ranking, SkillGraph
 from skillgraph.procedure import LinkedSkill, induce_graph
 from skillgraph.procedure.step_skills import StepSkillLinker
 
@@ -40,11 +40,13 @@ def test_steps_link_through_the_extraction_core(linker, full_graph):
         assert probabilities == sorted(probabilities, reverse=True)
 
 
-def test_plain_ranking_gives_the_top_k_without_probabilities(full_graph):
+def test_ranking_gives_the_ranking_modes_top_k(full_graph):
     ranking = StepSkillLinker(full_graph.extractor, 3, method="ranking")
     assert ranking.description == {"method": "ranking", "top_k": 3}
-    for found in ranking.link(STEPS):
-        assert len(found) == 3 and all(s.probability is None for s in found)
+    for step, found in zip(STEPS, ranking.link(STEPS), strict=True):
+        ranked = full_graph.extractor.extract(step, Ranking(3))
+        assert [s.uri for s in found] == [m.uri for m in ranked]
+        assert [s.probability for s in found] == [m.probability for m in ranked]  # re-ranked
 
 
 def test_a_graph_says_how_its_skills_were_linked(linker, full_graph):
