@@ -57,6 +57,9 @@ class SpanTrainConfig:
     # optimiser's most expensive step on a CPU.
     freeze_embeddings: bool = True
     eval_limit: int = 0  # dev sentences scored per set (0: all)
+    # Score dev after every epoch and keep the epoch with the best mean strict F1 over the sets
+    # (the dev splits choose; no test split is read).
+    select_epoch: bool = False
     log_every: int = 50
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -179,6 +182,21 @@ def evaluate_spans(
     return {kind: s.as_dict() for kind, s in scores.items()}
 
 
+def _dev_sentences(config: SpanTrainConfig, name: str) -> list[TaggedSentence]:
+    sentences = read_span_sets(config.data_root, [name], "dev")
+    return sentences[: config.eval_limit] if config.eval_limit else sentences
+
+
+def _scored(
+    model: Any, tokenizer: Any, sets: dict[str, list[TaggedSentence]], max_length: int
+) -> dict[str, dict[str, dict[str, float]]]:
+    return {name: evaluate_spans(model, tokenizer, s, max_length) for name, s in sets.items()}
+
+
+def _mean_strict(dev: dict[str, dict[str, dict[str, float]]]) -> float:
+    return float(np.mean([d["strict"]["f1"] for d in dev.values()]))
+
+
 def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
     """Fine-tune on the sets' train splits, score their dev splits, save to output_dir/model."""
     from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -217,6 +235,9 @@ def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
     started = time.perf_counter()
     step = 0
     running = []
+    dev_sets = {name: _dev_sentences(config, name) for name in config.sets}
+    epochs: list[dict[str, dict[str, dict[str, float]]]] = []
+    best: tuple[float, dict[str, torch.Tensor]] | None = None
     while step < total:
         model.train()
         for batch in _batches(items, config.batch_size, rng):
@@ -240,12 +261,20 @@ def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
                     time.perf_counter() - started,
                 )
                 running = []
-    dev = {}
+        if config.select_epoch:
+            epochs.append(_scored(model, tokenizer, dev_sets, config.max_length))
+            mean = _mean_strict(epochs[-1])
+            log.info("epoch %d: mean dev strict F1 %.3f", len(epochs), mean)
+            if best is None or mean > best[0]:
+                best = (mean, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    if best is not None:
+        model.load_state_dict(best[1])
+        chosen = max(range(len(epochs)), key=lambda i: _mean_strict(epochs[i]))
+        log.info("kept epoch %d of %d", chosen + 1, len(epochs))
+        dev = epochs[chosen]
+    else:
+        dev = _scored(model, tokenizer, dev_sets, config.max_length)
     for name in config.sets:
-        sentences = read_span_sets(config.data_root, [name], "dev")
-        if config.eval_limit:
-            sentences = sentences[: config.eval_limit]
-        dev[name] = evaluate_spans(model, tokenizer, sentences, config.max_length)
         log.info("dev %s: %s", name, json.dumps(dev[name]))
     model_dir = config.output_dir / "model"
     model.save_pretrained(str(model_dir))
@@ -257,6 +286,7 @@ def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
         "steps": step,
         "seconds": round(seconds, 1),
         "dev": dev,
+        "dev_by_epoch": epochs,
     }
     (config.output_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return SpanTrainResult(model_dir, step, seconds, dev)

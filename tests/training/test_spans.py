@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from transformers import AutoTokenizer
@@ -69,3 +71,13 @@ def test_smoke_training_exports_a_tagger_that_runs(tmp_path):
     probabilities = teacher(feeds)
     assert probabilities.shape == (1, 4, 3)
     np.testing.assert_allclose(probabilities.sum(-1), 1.0, atol=1e-5)
+
+
+def test_the_best_epoch_on_dev_is_kept_when_asked(tmp_path):
+    overrides = {"output_dir": str(tmp_path / "run"), "epochs": 3, "select_epoch": True}
+    result = train_spans(load_span_config(SMOKE, overrides), tmp_path / "data")
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    by_epoch = summary["dev_by_epoch"]
+    assert len(by_epoch) == 3
+    means = [sum(d["strict"]["f1"] for d in epoch.values()) / len(epoch) for epoch in by_epoch]
+    assert result.dev == by_epoch[means.index(max(means))] == summary["dev"]
