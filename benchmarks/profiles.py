@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.extraction import SPAN_SETS, span_scores
 from benchmarks.report import BENCH_DIR, SHARED, table, write_section
 from skillgraph import SkillGraph, load_settings, load_taxonomy
 from skillgraph.profiles import PROFILES
@@ -53,8 +54,10 @@ def main() -> None:
         for name in PROFILES
     }
     quality, found = {}, {}
+    spans: dict[str, list[float]] = {}
     for name, graph in graphs.items():
         quality[name] = ranking_row(graph, sets)
+        spans[name] = [row[4] for row in span_scores(graph)]  # strict F1 per span set
         graph.extractor.extract_many(texts[:2])  # warm-up: sessions, and a seed on first use
         logging.info("%s ranking: %s", name, quality[name])
     best = {name: float("inf") for name in graphs}
@@ -74,6 +77,7 @@ def main() -> None:
             [
                 f"`{name}`",
                 *quality[name],
+                *spans[name],
                 *counts.percentages(),
                 round(counts.predicted / len(ads), 1),
                 round(rate, 2),
@@ -81,6 +85,7 @@ def main() -> None:
             ]
         )
     header = ["profile"] + [f"{s} {m}" for s in RANKING_SETS for m in ("RP@5", "RP@10", "MRR")]
+    header += [f"{name} dev span-F1" for name in SPAN_SETS]
     header += ["posting P", "posting R", "posting F1", "skills/ad", "ads/s", "vs fast"]
     described = "\n".join(
         f"- `{p.name}`: {p.description}"
@@ -90,7 +95,8 @@ def main() -> None:
     body = (
         "## Profiles\n\n"
         f"{described}\n\n"
-        "Ranking: `--top-k` protocol as in the quality section. Posting level: the "
+        "Ranking: `--top-k` protocol as in the quality section. Spans: strict span-F1 on the "
+        "span sets' dev splits, as in the extraction section. Posting level: the "
         f"{len(ads)} held-out HOUSE test ads of the extraction section, default extraction mode; "
         f"speed is one ad at a time, one process, best of {ROUNDS} interleaved passes with the "
         "sentence cache cleared, as a ratio to `fast` in the same run. The memory's parameters "

@@ -123,7 +123,12 @@ class SpanSettings:
     model: str = "skillgraph-minilm-esco-spans"  # a shipped span head or a head directory
     precision: OnnxPrecision = "int8"  # the reader's compute: "int8" (static) or "fp32"
     decoding: SpanDecoding = "viterbi"  # BIO tags to spans: "viterbi" (valid sequences only)
-    calibration: str = ""  # a calibration JSON; "" for the one shipped with the span model
+    # A stand-alone span tagger (skillgraph/spans/taggers.py) whose BIO probabilities replace
+    # the head's: a second pass per sentence, better spans (the accurate profile). "": the head.
+    tagger: str = ""
+    # A calibration JSON's path, or a bare file name: one beside the span model (a profile's);
+    # "" for the span model's own calibration.json.
+    calibration: str = ""
     threshold: float = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
     candidates_per_span: int = 3
     candidates_per_sentence: int = 3  # sentences with no span

@@ -28,7 +28,7 @@ from skillgraph.reader import Reader, SentenceReader, load_reader
 from skillgraph.reranking import Reranker, RerankerModel, shipped_reranker
 from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
-from skillgraph.spans import SpanHeadModel, SpanModelError, load_span_model
+from skillgraph.spans import CALIBRATION_FILE, SpanHeadModel, SpanModelError, load_span_model
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,13 @@ def load_span_reader(settings: Settings) -> SentenceReader:
     trunk = onnx_model_dir(settings.encoder.model, settings.data_dir)
     spans = settings.spans
     return load_reader(
-        head, trunk, settings.data_dir, spans.precision, spans.threads, spans.decoding
+        head,
+        trunk,
+        settings.data_dir,
+        spans.precision,
+        spans.threads,
+        spans.decoding,
+        spans.tagger,
     )
 
 
@@ -91,12 +97,21 @@ def _span_model_fits(settings: Settings) -> bool:
     return fits
 
 
+def calibration_path(settings: Settings) -> Path:
+    """Where the extraction mode's calibration is: ``spans.calibration`` (a path, or a bare
+    file name: one beside the span model), else the span model's own ``calibration.json``."""
+    configured = settings.spans.calibration
+    head_dir = load_span_model(settings.spans.model).directory
+    if not configured:
+        return head_dir / CALIBRATION_FILE
+    path = Path(configured).expanduser()
+    return head_dir / configured if path.name == configured else path
+
+
 def load_calibrator(settings: Settings) -> Calibrator | None:
     """The extraction mode's calibration, None (with a warning) where there is none yet."""
-    configured = settings.spans.calibration
-    path = Path(configured).expanduser() if configured else None
-    path = path or load_span_model(settings.spans.model).calibration
-    if not path.is_file() and not configured:
+    path = calibration_path(settings)
+    if not path.is_file() and not settings.spans.calibration:
         log.warning("no calibration at %s yet: run `skillgraph calibrate`", path)
         return None
     return Calibrator.load(path)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ontology import EscoTaxonomy
 from skillgraph import SkillGraph
 from skillgraph.calibration import Calibrator
 from skillgraph.config import Settings
-from skillgraph.spans import load_span_model
+from skillgraph.runtime import calibration_path
 from training.calibration import (
     LabelledText,
     choose_threshold,
@@ -81,6 +81,15 @@ def validation_ads(sources: CalibrationSources, taxonomy: EscoTaxonomy) -> list[
     return ads
 
 
+def sources_for(settings: Settings, sources: CalibrationSources) -> CalibrationSources:
+    """``sources`` less what the example memory of ``settings`` already holds: a memory seeded
+    with SkillSkape would find each SkillSkape sentence verbatim, which real ads never are."""
+    if settings.memory.enabled and settings.memory.seed == "skillskape" and sources.skillskape:
+        log.info("SkillSkape is in the example memory's seed: calibrating without it")
+        return replace(sources, skillskape=())
+    return sources
+
+
 def calibrate(
     settings: Settings, sources: CalibrationSources, output: Path | None = None, l2: float = 1.0
 ) -> Calibrator:
@@ -90,6 +99,7 @@ def calibrate(
     extraction = graph.spans
     if extraction is None:
         raise ValueError("spans.model is empty: there is no span model to calibrate")
+    sources = sources_for(settings, sources)
     sentences = labelled_sentences(sources, graph.taxonomy)
     examples = collect_examples(extraction, sentences)
     ads = validation_ads(sources, graph.taxonomy)
@@ -125,7 +135,7 @@ def calibrate(
         "weights": features_report(models),
     }
     calibrator = Calibrator(models, threshold, details)
-    target = output or load_span_model(settings.spans.model).calibration
+    target = output or calibration_path(settings)
     target.write_text(calibrator.to_json(), encoding="utf-8")
     log.info("calibration written to %s: %s", target, json.dumps(details["validation_ads"]))
     return calibrator

@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 OPSET = 17
 TAGGER_FILE = "model-fp32.onnx"
 TOKENIZER_FILE = "tokenizer.json"
-TEACHERS_DIR = Path(__file__).resolve().parent / "teachers"
 RUNTIME_MAX_LENGTH = 128
 DATA_ATTRIBUTION = (
     "Trained on the train splits of SkillSpan (Zhang et al., NAACL 2022, MIT), Green et al. "
@@ -40,9 +39,10 @@ DATA_ATTRIBUTION = (
 )
 TAGGER_README = """# {name}
 
-A stand-alone token classifier marking skill and knowledge spans (BIO): the teacher the span
-head of SkillGraph's one-pass reader is distilled from (`skillgraph train-span-head`). Rebuild
-it with `skillgraph train-spans training/span_configs/minilm-spans.toml --ship`.
+A stand-alone token classifier marking skill and knowledge spans (BIO). The `accurate` profile
+tags with it (`spans.tagger`: a second pass beside the one-pass reader's), and a span head can
+be distilled from it (`skillgraph train-span-head`, `teacher` in its config). Rebuild it with
+`skillgraph train-spans training/span_configs/minilm-spans.toml --ship`.
 
 Base weights: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0). {data}
 """
@@ -117,8 +117,9 @@ def export_span_model(
     return output_dir
 
 
-def ship_span_model(onnx_dir: Path, name: str, target_root: Path = TEACHERS_DIR) -> Path:
-    """Pack a stand-alone tagger (from :func:`export_span_model`) into ``target_root/name``."""
+def ship_span_model(onnx_dir: Path, name: str, target_root: Path = SHIPPED_SPANS_DIR) -> Path:
+    """Pack a stand-alone tagger (from :func:`export_span_model`) into ``target_root/name``:
+    by default among the shipped span models, where ``spans.tagger`` finds it."""
     manifest = json.loads((onnx_dir / MANIFEST).read_text(encoding="utf-8"))
     return _ship(
         target_root / name,

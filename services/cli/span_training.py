@@ -68,7 +68,7 @@ def train_spans_command(
     context: CliContext, config_path: Path, max_steps, output, ship: bool
 ) -> None:
     """Fine-tune the stand-alone span tagger (the span head's teacher) as CONFIG says, export it
-    to ONNX, optionally ship it into training/teachers/."""
+    to ONNX, optionally ship it among the span models (where spans.tagger finds it)."""
     from training.span_export import export_span_model, ship_span_model
     from training.spans import load_span_config, train_spans
 
@@ -89,7 +89,10 @@ def train_spans_command(
     click.echo(f"model in {result.model_dir}, ONNX in {onnx_dir} ({result.seconds:.0f} s)")
     if ship:
         target = ship_span_model(onnx_dir, config.name)
-        click.echo(f"shipped in {target}; fit its calibration with `skillgraph calibrate`")
+        click.echo(
+            f"shipped in {target}: tag with it by spans.tagger = {config.name!r} (then fit a "
+            "calibration for it with `skillgraph calibrate`), or distil a head from it"
+        )
 
 
 @click.command("calibrate")

@@ -28,11 +28,12 @@ from skillgraph.encoders.onnx_files import (
     read_manifest,
     write_onnx_dir,
 )
-from skillgraph.encoders.onnx_session import open_onnx
+from skillgraph.encoders.onnx_session import OnnxModel, open_onnx
 from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES
 from skillgraph.spans.decoding import DECODINGS, DEFAULT_DECODING, Span, decode_spans
 from skillgraph.spans.heads import PACKED_HEAD, SpanHeadModel, SpanModelError
 from skillgraph.spans.labels import OUTSIDE
+from skillgraph.spans.taggers import open_tagger
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +70,23 @@ class SentenceReader:
         threads: int = 0,
         decoding: str = DEFAULT_DECODING,
         batch_size: int = 16,
+        tagger: OnnxModel | None = None,
     ) -> None:
+        """``tagger``: a stand-alone span tagger (:mod:`skillgraph.spans.taggers`) whose BIO
+        probabilities replace the head's, at the cost of a second pass."""
         if decoding not in DECODINGS:
             raise SpanModelError(f"unknown span decoding {decoding!r}; choose one of {DECODINGS}")
         self.model = open_onnx(model_dir, precision, threads)
+        self.tagger = tagger
         self.tokenizer = self.model.tokenizer
         self.name = f"onnx-{precision}:{self.model.manifest['name']}"
+        tagged_by = ""
+        if tagger is not None:
+            self.name += f"+{tagger.manifest['name']}"
+            tagged_by = f"+{tagger.fingerprint}"
         self.decoding = decoding
         # The spans, and so everything cached from them, depend on the decoding too.
-        self.fingerprint = f"{self.model.fingerprint}/{decoding}"
+        self.fingerprint = f"{self.model.fingerprint}{tagged_by}/{decoding}"
         self.dimension = int(self.model.manifest["dimension"])
         self.batch_size = batch_size
         normalizer = json.loads(self.tokenizer.to_str()).get("normalizer") or {}
@@ -95,6 +104,8 @@ class SentenceReader:
             vectors, probabilities, states = self.model.run(
                 (EMBEDDING, PROBABILITIES, SPAN_STATES), encodings
             )
+            if self.tagger is not None:  # the same sub-words, tagged by the stand-alone model
+                (probabilities,) = self.tagger.run((PROBABILITIES,), encodings)
             for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 n = int(sum(encoding.attention_mask))
                 found[i] = _reading(
@@ -206,8 +217,10 @@ def load_reader(
     precision: str = "int8",
     threads: int = 0,
     decoding: str = DEFAULT_DECODING,
+    tagger: str = "",
 ) -> SentenceReader:
-    """The reader of ``head`` on the encoder in ``trunk_dir``, assembled on first use."""
+    """The reader of ``head`` on the encoder in ``trunk_dir``, assembled on first use; with
+    ``tagger`` (a stand-alone span tagger's name or directory), spans come from that model."""
     fingerprint = _fingerprint(trunk_dir)
     if fingerprint != head.encoder_fingerprint:
         raise SpanModelError(
@@ -220,4 +233,5 @@ def load_reader(
     if not current:
         log.info("assembling the one-pass reader %s into %s (first use only)", head.name, target)
         expand_reader(head, trunk_dir, target)
-    return SentenceReader(target, precision, threads, decoding)
+    tagging = open_tagger(tagger, trunk_dir, data_dir, precision, threads) if tagger else None
+    return SentenceReader(target, precision, threads, decoding, tagger=tagging)

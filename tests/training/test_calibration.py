@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from skillgraph import Settings
 from skillgraph.calibration import FEATURES
 from training.calibration import choose_threshold, fit_logistic, sweep
+from training.calibration_data import CalibrationSources, sources_for
 
 
 def test_logistic_fit_learns_the_direction_and_calibrates():
@@ -35,3 +37,14 @@ def test_threshold_prefers_precision_at_least_recall():
     assert precision >= recall
     assert threshold > 0.6  # a and d only: P 1.0, R 0.5
     assert max(r[3] for r in rows) >= f1
+
+
+def test_a_memory_seeded_with_skillskape_keeps_skillskape_out_of_the_calibration(tmp_path):
+    sources = CalibrationSources(tmp_path, (tmp_path / "skillskape.csv",), tmp_path / "train")
+    plain = Settings(data_dir=tmp_path)
+    assert sources_for(plain, sources) == sources
+    seeded = plain.replace({"memory.seed": "skillskape"})
+    assert sources_for(seeded, sources).skillskape == ()
+    assert sources_for(seeded, sources).bench_dir == sources.bench_dir
+    off = seeded.replace({"memory.enabled": False})  # no memory, nothing it could find
+    assert sources_for(off, sources) == sources

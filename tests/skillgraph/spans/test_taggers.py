@@ -1,0 +1,73 @@
+"""Stand-alone span taggers in the reader (``spans.tagger``, the accurate profile): the shipped
+tagger on the shipped encoder, against the head's own spans."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from skillgraph import Settings
+from skillgraph.encoders import onnx_model_dir
+from skillgraph.encoders.packed import PACKED_FILE
+from skillgraph.profiles import PROFILES
+from skillgraph.runtime import load_span_reader
+from skillgraph.spans import DEFAULT_SPAN_MODEL, SpanModelError, decode_spans, span_model_dir
+from skillgraph.spans.taggers import PROBABILITIES, open_tagger, shipped_taggers, tagger_dir
+
+TAGGER = PROFILES["accurate"].settings["spans.tagger"]
+TEXTS = [
+    "You have solid experience with Python programming.",
+    "Strong communication skills and the ability to work in a team.",
+    "We are located in the heart of the city centre.",
+]
+
+
+@pytest.fixture(scope="module")
+def readers(model_data_dir):
+    settings = Settings(data_dir=model_data_dir)
+    return load_span_reader(settings), load_span_reader(settings.replace({"spans.tagger": TAGGER}))
+
+
+def test_the_accurate_profiles_tagger_is_shipped_with_its_calibration():
+    assert TAGGER in shipped_taggers()
+    assert (tagger_dir(TAGGER) / PACKED_FILE).is_file()
+    calibration = PROFILES["accurate"].settings["spans.calibration"]
+    assert (span_model_dir(DEFAULT_SPAN_MODEL) / calibration).is_file()
+    with pytest.raises(SpanModelError, match="unknown span tagger"):
+        tagger_dir("no-such-tagger")
+
+
+def test_spans_come_from_the_tagger_and_vectors_from_the_encoders_pass(readers, model_data_dir):
+    head, tagged = readers
+    assert tagged.name == f"{head.name}+{TAGGER}"
+    assert tagged.fingerprint != head.fingerprint
+    by_head, by_tagger = head.read(TEXTS), tagged.read(TEXTS)
+    for own, other in zip(by_head, by_tagger, strict=True):
+        assert np.array_equal(own.vector, other.vector)
+    assert [s.text for s in by_tagger[0].spans] == ["Python programming"]
+    assert by_tagger[2].spans == ()
+    # what the tagger's own probabilities decode to, sentence by sentence
+    trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
+    tagger = open_tagger(TAGGER, trunk, model_data_dir, "int8", 0)
+    for text, reading in zip(TEXTS, by_tagger, strict=True):
+        encoding = tagged.tokenizer.encode_batch([text])
+        (probabilities,) = tagger.run((PROBABILITIES,), encoding)
+        n = sum(encoding[0].attention_mask)
+        expected = decode_spans(
+            text, probabilities[0, :n], encoding[0].offsets[:n], encoding[0].word_ids[:n]
+        )
+        assert [(s.start, s.end) for s in reading.spans] == [(s.start, s.end) for s in expected]
+
+
+def test_a_tagger_reading_other_sub_words_is_refused(tmp_path, model_data_dir):
+    copy = tmp_path / "other"
+    shutil.copytree(tagger_dir(TAGGER), copy)
+    tokenizer = json.loads((copy / "tokenizer.json").read_text())
+    tokenizer["model"]["vocab"]["skillgraph-new-piece"] = 10**6
+    (copy / "tokenizer.json").write_text(json.dumps(tokenizer))
+    trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
+    with pytest.raises(SpanModelError, match="other sub-words"):
+        open_tagger(str(copy), trunk, tmp_path, "int8", 0)
