@@ -39,7 +39,7 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
                 "accurate",
                 "spans from a stand-alone tagger (a second pass per sentence) and the example "
                 "memory seeded with SkillSkape (7k labelled job-ad sentences, kept apart from the "
-                "default memory): better spans, rankings and skill sets, about half the speed",
+                "default memory): better spans, rankings and skill sets, about 0.4x the speed",
                 {
                     "memory.seed": "skillskape",
                     "memory.name": "accurate",
