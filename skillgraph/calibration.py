@@ -22,7 +22,7 @@ import numpy as np
 from skillgraph.errors import CalibrationError
 from skillgraph.index import TextKind
 from skillgraph.label_overlap import content_words
-from skillgraph.logistic import LogisticModel
+from skillgraph.logistic import LogisticModel, read_fitted
 
 PATHS = ("span", "sentence")
 REUSE_LEVELS = ("transversal", "cross-sector", "sector-specific", "occupation-specific")
@@ -128,12 +128,7 @@ class Calibrator:
 
     @classmethod
     def load(cls, path: Path) -> Calibrator:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CalibrationError(f"cannot read calibration {path}: {exc}") from None
-        if tuple(document.get("features", ())) != FEATURES:
-            raise CalibrationError(f"{path} was fitted on other features than this version's")
+        document = read_fitted(path, "calibration", FEATURES)
         models = {
             p: LogisticModel.from_dict(m, len(FEATURES)) for p, m in document["models"].items()
         }

@@ -4,8 +4,10 @@ turn their features into probabilities with. Fitted by ``training.calibration.fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,4 +53,16 @@ class LogisticModel:
         return cls(mean, scale, weights, intercept)
 
 
-__all__ = ["LogisticModel"]
+def read_fitted(path: Path, what: str, features: Sequence[str]) -> dict[str, Any]:
+    """The JSON document of a model fitted on ``features`` (a calibration, a re-ranker);
+    :class:`CalibrationError` when it cannot be read or names other features."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CalibrationError(f"cannot read {what} {path}: {exc}") from None
+    if not isinstance(document, dict) or tuple(document.get("features", ())) != tuple(features):
+        raise CalibrationError(f"{path} was fitted on other features than this version's")
+    return document
+
+
+__all__ = ["LogisticModel", "read_fitted"]

@@ -27,7 +27,7 @@ import numpy as np
 from skillgraph.errors import CalibrationError
 from skillgraph.index import IndexRows, TextKind
 from skillgraph.label_overlap import LabelOverlap, content_words
-from skillgraph.logistic import LogisticModel
+from skillgraph.logistic import LogisticModel, read_fitted
 from skillgraph.retrieval import Candidate
 
 RANK_FEATURES = (
@@ -69,12 +69,7 @@ class RerankerModel:
 
     @classmethod
     def load(cls, path: Path) -> RerankerModel:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CalibrationError(f"cannot read re-ranker {path}: {exc}") from None
-        if not isinstance(document, dict) or tuple(document.get("features", ())) != RANK_FEATURES:
-            raise CalibrationError(f"{path} was fitted on other features than this version's")
+        document = read_fitted(path, "re-ranker", RANK_FEATURES)
         depth = document.get("depth")
         if not isinstance(depth, int) or depth < 1:
             raise CalibrationError(f"{path}: depth must be a positive integer, got {depth!r}")

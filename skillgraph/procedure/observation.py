@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from skillgraph.procedure.evidence import Evidence
+from skillgraph.procedure.ordering import reaches
 
 Pair = tuple[int, int]
 
@@ -73,19 +74,6 @@ def acyclic(count: int, pairs: Iterable[Pair]) -> list[Pair]:
         successors[before].add(after)
         kept.append((before, after))
     return kept
-
-
-def reaches(successors: Sequence[set[int]], start: int, goal: int) -> bool:
-    stack = [start]
-    seen = {start}
-    while stack:
-        node = stack.pop()
-        if node == goal:
-            return True
-        for following in successors[node] - seen:
-            seen.add(following)
-            stack.append(following)
-    return False
 
 
 def closure(count: int, pairs: Iterable[Pair]) -> set[Pair]:

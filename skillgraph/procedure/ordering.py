@@ -20,7 +20,7 @@ def procedure_order(
     for before, after in constraints:
         if before == after or after in successors[before]:
             continue
-        if _reaches(successors, after, before):
+        if reaches(successors, after, before):
             ignored.append((before, after))
             continue
         successors[before].add(after)
@@ -41,7 +41,8 @@ def procedure_order(
     return order, ignored
 
 
-def _reaches(successors: list[set[int]], start: int, goal: int) -> bool:
+def reaches(successors: Sequence[set[int]], start: int, goal: int) -> bool:
+    """Whether ``goal`` can be reached from ``start`` over ``successors``."""
     stack = [start]
     seen = {start}
     while stack:
