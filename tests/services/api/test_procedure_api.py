@@ -39,7 +39,8 @@ def test_an_ad_gives_its_steps_their_skills_and_its_graph(api_url, http):
         assert len(step["skills"]) <= 3 and all(s["probability"] for s in step["skills"])
     [boilers] = [step for step in steps if step["text"] == "install gas boilers"]
     labels = {skill["label"] for skill in boilers["skills"]}
-    assert "install heating boiler" in labels
+    # Either ESCO skill is right for it (the step linking benchmark measures how often it is).
+    assert labels & {"install heating boiler", "install gas heaters"}, labels
     cues = {(steps[c["before"]]["text"], steps[c["after"]]["text"]) for c in body["constraints"]}
     assert ("install pipework", "pressure test the system") in cues
 
