@@ -164,11 +164,11 @@ class ProcedureSettings:
     # with two or more frequent successors branches.
     branch_share: float = 0.2
     # Steps get their skills as ads do, through the extraction core (spans and calibrated
-    # probability; none when nothing passes), or "ranking": the plain cosine top skills_per_step.
+    # probability; none when nothing passes), or "ranking": the ranking mode's top skills_per_step.
     skill_linking: StepLinking = "extraction"
     skills_per_step: int = 3  # at most, with "extraction"
     # A step keeps a skill at this calibrated probability; 0: the extraction's own threshold.
-    skill_threshold: float = 0.12
+    skill_threshold: float = 0.08
     # An event ("before installing pipework") names a step of the ad at this cosine.
     event_match_threshold: float = 0.8
     # A prediction query's step names a graph node at this cosine (exact text always does).
