@@ -2,10 +2,11 @@
 
 Each candidate (a skill proposed for a span or, failing any span, for a whole sentence) is
 described by a few numbers: how similar it is, by how much it beats the next candidate, how sure
-the span tagger is, whether a preferred or an alternative label matched, the skill's type and
-how generic it is. A logistic model per path (``span``, ``sentence``) turns them into a
-probability; candidates at or above ``threshold`` are accepted. The model is a small JSON file of
-coefficients fitted by ``training/calibration.py`` on annotated data that is not a test set.
+the span tagger is, whether a preferred or an alternative label matched, how much of the skill's
+labels the query spells out and how many labels it has, the skill's type and how generic it is.
+A logistic model per path (``span``, ``sentence``) turns them into a probability; candidates at
+or above ``threshold`` are accepted. The model is a small JSON file of coefficients fitted by
+``training/calibration.py`` on annotated data that is not a test set.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from skillgraph.errors import CalibrationError
 from skillgraph.index import TextKind
-from skillgraph.label_overlap import content_words
+from skillgraph.label_overlap import content_words, label_share
 from skillgraph.logistic import LogisticModel, read_fitted
 
 PATHS = ("span", "sentence")
@@ -67,13 +68,11 @@ class CandidateFacts:
     # How much of the skill's labels the query spells out (skillgraph.label_overlap): the best
     # share of one label's content words, and how many labels the skill has (more labels, more
     # chances of a match by accident).
-    label_overlap: float = 0.0
-    labels: int = 1
+    label_overlap: float
+    labels: int
 
     def vector(self) -> list[float]:
-        query = content_words(self.query_text)
-        label = content_words(self.matched_text)
-        overlap = len(query & label) / len(label) if label else 0.0
+        overlap = label_share(content_words(self.query_text), self.matched_text)
         return [
             self.score,
             float(min(self.rank, 10)),
@@ -129,12 +128,15 @@ class Calibrator:
     @classmethod
     def load(cls, path: Path) -> Calibrator:
         document = read_fitted(path, "calibration", FEATURES)
-        models = {
-            p: LogisticModel.from_dict(m, len(FEATURES)) for p, m in document["models"].items()
-        }
-        if set(models) != set(PATHS):
+        models, threshold = document.get("models"), document.get("threshold")
+        if not isinstance(models, dict) or set(models) != set(PATHS):
             raise CalibrationError(f"{path} must hold one model per path {PATHS}")
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise CalibrationError(f"{path}: threshold must be a number, got {threshold!r}")
+        if not 0 < threshold < 1:
+            raise CalibrationError(f"{path}: threshold must be a probability, got {threshold}")
+        fitted = {p: LogisticModel.from_dict(m, len(FEATURES)) for p, m in models.items()}
         details = {
             k: v for k, v in document.items() if k not in {"features", "threshold", "models"}
         }
-        return cls(models, float(document["threshold"]), details)
+        return cls(fitted, float(threshold), details)

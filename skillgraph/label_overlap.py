@@ -56,9 +56,26 @@ _STOP = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=65_536)  # matched labels and spans repeat across candidates
+@functools.lru_cache(maxsize=4_096)  # a query's words serve each of its candidates in turn
 def content_words(text: str) -> frozenset[str]:
+    """A query's (a span's, a sentence's) words less stop words; the cache is kept small
+    since queries are users' text."""
+    return _words(text)
+
+
+@functools.lru_cache(maxsize=65_536)  # ESCO's labels: a fixed set, matched again and again
+def _label_words(label: str) -> frozenset[str]:
+    return _words(label)
+
+
+def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+def label_share(words: frozenset[str], label: str) -> float:
+    """The share of ``label``'s content words among ``words`` (a query's :func:`content_words`)."""
+    wanted = _label_words(label)
+    return len(words & wanted) / len(wanted) if wanted else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +86,8 @@ class Overlap:
 
 
 class LabelOverlap:
-    """Reads the skills' labels from the index rows (label rows come grouped by skill)."""
+    """Reads the skills' labels from the index rows (label rows come in ascending skill order,
+    each skill's preferred label first, as ``IndexRows.from_taxonomy`` writes them)."""
 
     def __init__(self, rows: IndexRows) -> None:
         labels = rows.skill[: rows.label_rows]
@@ -83,14 +101,9 @@ class LabelOverlap:
         """``words``: the text's :func:`content_words`."""
         skill = self._position[skill_uri]
         first, count = int(self._first[skill]), int(self._count[skill])
-        shares = [_share(words, self._texts[row]) for row in range(first, first + count)]
+        shares = [label_share(words, self._texts[row]) for row in range(first, first + count)]
         preferred = shares[0] if count and self._kinds[first] == TextKind.PREFERRED else 0.0
         return Overlap(max(shares, default=0.0), preferred, count)
 
 
-def _share(words: frozenset[str], label: str) -> float:
-    wanted = content_words(label)
-    return len(words & wanted) / len(wanted) if wanted else 0.0
-
-
-__all__ = ["LabelOverlap", "Overlap", "content_words"]
+__all__ = ["LabelOverlap", "Overlap", "content_words", "label_share"]

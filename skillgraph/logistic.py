@@ -50,6 +50,10 @@ class LogisticModel:
             raise CalibrationError(f"not a logistic model: {exc}") from None
         if any(a.shape != (features,) for a in (mean, scale, weights)):
             raise CalibrationError(f"expected {features} coefficients per array")
+        if not all(np.isfinite(a).all() for a in (mean, scale, weights, np.float64(intercept))):
+            raise CalibrationError("a logistic model's coefficients must be finite")
+        if (scale <= 0).any():
+            raise CalibrationError("a logistic model's scales must be positive")
         return cls(mean, scale, weights, intercept)
 
 

@@ -28,8 +28,12 @@ from skillgraph.errors import CalibrationError
 from skillgraph.index import IndexRows, TextKind
 from skillgraph.label_overlap import LabelOverlap, content_words
 from skillgraph.logistic import LogisticModel, read_fitted
+from skillgraph.modes import MAX_TOP_K
 from skillgraph.retrieval import Candidate
 
+# Candidates re-ranked per sentence (cross-validated RP@5 at 20 / 50 / 100 / 200: 66.4 / 69.6 /
+# 70.1 / 70.3; docs/benchmarks.md).
+DEFAULT_DEPTH = 100
 RANK_FEATURES = (
     "score",  # the candidate's cosine (a phrase's weighted), as the retriever ranked it
     "gap_to_best",  # the sentence's best score minus this one
@@ -70,14 +74,16 @@ class RerankerModel:
     @classmethod
     def load(cls, path: Path) -> RerankerModel:
         document = read_fitted(path, "re-ranker", RANK_FEATURES)
-        depth = document.get("depth")
-        if not isinstance(depth, int) or depth < 1:
-            raise CalibrationError(f"{path}: depth must be a positive integer, got {depth!r}")
+        depth, encoder = document.get("depth"), document.get("encoder")
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_TOP_K:
+            raise CalibrationError(f"{path}: depth must be 1 to {MAX_TOP_K}, got {depth!r}")
+        if not isinstance(encoder, str) or not encoder:
+            raise CalibrationError(f"{path} does not say which encoder it was fitted for")
         model = LogisticModel.from_dict(document.get("model", {}), len(RANK_FEATURES))
         details = {
             k: v for k, v in document.items() if k not in {"features", "depth", "encoder", "model"}
         }
-        return cls(model, depth, str(document.get("encoder", "")), details)
+        return cls(model, depth, encoder, details)
 
 
 def shipped_reranker(name: str) -> Path | None:
@@ -131,4 +137,12 @@ class Reranker:
         return [replace(candidates[i], probability=float(probabilities[i])) for i in order]
 
 
-__all__ = ["RANK_FEATURES", "RankFeatures", "Reranker", "RerankerModel", "shipped_reranker"]
+__all__ = [
+    "DEFAULT_DEPTH",
+    "RANK_FEATURES",
+    "SHIPPED_RERANKERS_DIR",
+    "RankFeatures",
+    "Reranker",
+    "RerankerModel",
+    "shipped_reranker",
+]

@@ -28,7 +28,7 @@ from skillgraph.reader import Reader, SentenceReader, load_reader
 from skillgraph.reranking import Reranker, RerankerModel, shipped_reranker
 from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
-from skillgraph.spans import CALIBRATION_FILE, SpanHeadModel, SpanModelError, load_span_model
+from skillgraph.spans import SpanHeadModel, SpanModelError, load_span_model
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +101,11 @@ def calibration_path(settings: Settings) -> Path:
     """Where the extraction mode's calibration is: ``spans.calibration`` (a path, or a bare
     file name: one beside the span model), else the span model's own ``calibration.json``."""
     configured = settings.spans.calibration
-    head_dir = load_span_model(settings.spans.model).directory
+    head = load_span_model(settings.spans.model)
     if not configured:
-        return head_dir / CALIBRATION_FILE
+        return head.calibration
     path = Path(configured).expanduser()
-    return head_dir / configured if path.name == configured else path
+    return head.directory / configured if path.name == configured else path
 
 
 def load_calibrator(settings: Settings) -> Calibrator | None:
@@ -268,6 +268,8 @@ class SkillGraph:
             "encoder": self.encoder.name,
             "model_fingerprint": self.encoder.fingerprint,
             "reader": None if self.spans is None else self.spans.reader.name,
+            # None where none is configured or the default one is not for this encoder
+            "reranker": self.settings.extraction.reranker if self.extractor.reranker else None,
             "index_kind": self.index.kind,
             "index_rows": len(self.index),
             "skills": len(self.taxonomy.skills),

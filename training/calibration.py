@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from skillgraph.calibration import FEATURES, PATHS, Calibrator, LogisticModel, feature_matrix
+from skillgraph.calibration import FEATURES, PATHS, Calibrator, feature_matrix
 from skillgraph.extraction import Proposal, SpanExtraction
+from skillgraph.logistic import LogisticModel
 from skillgraph.segmentation import Segmenter, Sentence
 from training.postings import AssembledAd, set_counts
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ontology import EscoTaxonomy
+from ontology.files import atomic_write
 from skillgraph import SkillGraph
 from skillgraph.calibration import Calibrator
 from skillgraph.config import Settings
+from skillgraph.errors import CalibrationError
 from skillgraph.runtime import calibration_path
 from training.calibration import (
     LabelledText,
@@ -93,8 +95,14 @@ def sources_for(settings: Settings, sources: CalibrationSources) -> CalibrationS
 def calibrate(
     settings: Settings, sources: CalibrationSources, output: Path | None = None, l2: float = 1.0
 ) -> Calibrator:
-    """Fit the calibration of ``settings.spans.model`` and write it beside the model (or to
-    ``output``)."""
+    """Fit the calibration of the configured span reader and write it where the runtime reads
+    it (:func:`~skillgraph.runtime.calibration_path`), or to ``output``."""
+    if output is None and settings.spans.tagger and not settings.spans.calibration:
+        # The span model's own calibration.json is the one-pass head's: keep it for the head.
+        raise CalibrationError(
+            f"spans.tagger {settings.spans.tagger!r} needs a calibration of its own: set "
+            f"spans.calibration (e.g. calibration-{settings.spans.tagger}.json) or give --output"
+        )
     graph = SkillGraph.load(settings, calibrated=False)
     extraction = graph.spans
     if extraction is None:
@@ -136,6 +144,6 @@ def calibrate(
     }
     calibrator = Calibrator(models, threshold, details)
     target = output or calibration_path(settings)
-    target.write_text(calibrator.to_json(), encoding="utf-8")
+    atomic_write(target, lambda path: path.write_text(calibrator.to_json(), encoding="utf-8"))
     log.info("calibration written to %s: %s", target, json.dumps(details["validation_ads"]))
     return calibrator

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skillgraph.reranking import RankFeatures, RerankerModel
+from skillgraph.reranking import DEFAULT_DEPTH, RankFeatures, RerankerModel
 from skillgraph.runtime import SkillGraph
 from training.calibration import fit_logistic
 from training.evaluation import BenchmarkSentence, RankingScores, score_rankings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DEPTH = 100
 # L2 strengths on standardised features tried by cross-validation (sklearn's C = 1 / l2).
 DEFAULT_L2 = (1.0, 10.0, 100.0)
 
@@ -137,6 +136,9 @@ def fit_reranker(
 ) -> RerankerModel:
     """The re-ranker fitted on every sentence of ``sets`` at the L2 strength that
     cross-validates best (pooled RP@5, then MRR), with its figures in the details."""
+    empty = sorted(name for name, sentences in sets.items() if not sentences)
+    if empty:
+        raise ValueError(f"no sentences in {', '.join(empty)}: nothing to fit a re-ranker on")
     ranked = {name: ranked_sentences(graph, sentences, depth) for name, sentences in sets.items()}
     pooled = [r for found in ranked.values() for r in found]
     names = [name for name, found in ranked.items() for _ in found]

@@ -90,6 +90,7 @@ class SpanTrainResult:
     steps: int
     seconds: float
     dev: dict[str, dict[str, dict[str, float]]]  # set -> strict/loose -> P/R/F1
+    epoch: int | None = None  # the epoch kept (1-based) when the config selects one
 
 
 def encode_tagged(tokenizer: Any, sentence: TaggedSentence, max_length: int) -> dict[str, list]:
@@ -237,7 +238,8 @@ def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
     running = []
     dev_sets = {name: _dev_sentences(config, name) for name in config.sets}
     epochs: list[dict[str, dict[str, dict[str, float]]]] = []
-    best: tuple[float, dict[str, torch.Tensor]] | None = None
+    # The best epoch so far: mean dev strict F1, its number, the steps it took, its weights.
+    best: tuple[float, int, int, dict[str, torch.Tensor]] | None = None
     while step < total:
         model.train()
         for batch in _batches(items, config.batch_size, rng):
@@ -266,12 +268,14 @@ def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
             mean = _mean_strict(epochs[-1])
             log.info("epoch %d: mean dev strict F1 %.3f", len(epochs), mean)
             if best is None or mean > best[0]:
-                best = (mean, {k: v.detach().clone() for k, v in model.state_dict().items()})
+                weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best = (mean, len(epochs), step, weights)
+    kept_epoch, kept_steps = None, step
     if best is not None:
-        model.load_state_dict(best[1])
-        chosen = max(range(len(epochs)), key=lambda i: _mean_strict(epochs[i]))
-        log.info("kept epoch %d of %d", chosen + 1, len(epochs))
-        dev = epochs[chosen]
+        _, kept_epoch, kept_steps, weights = best
+        model.load_state_dict(weights)
+        log.info("kept epoch %d of %d (step %d)", kept_epoch, len(epochs), kept_steps)
+        dev = epochs[kept_epoch - 1]  # chosen on these very figures: optimistic
     else:
         dev = _scored(model, tokenizer, dev_sets, config.max_length)
     for name in config.sets:
@@ -283,10 +287,12 @@ def train_spans(config: SpanTrainConfig, data_dir: Path) -> SpanTrainResult:
     summary = {
         "config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
         "train_sentences": len(items),
-        "steps": step,
+        "steps": kept_steps,
+        "steps_run": step,
+        "kept_epoch": kept_epoch,
         "seconds": round(seconds, 1),
         "dev": dev,
         "dev_by_epoch": epochs,
     }
     (config.output_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    return SpanTrainResult(model_dir, step, seconds, dev)
+    return SpanTrainResult(model_dir, kept_steps, seconds, dev, kept_epoch)

@@ -383,6 +383,8 @@ class Health(Reply):
     profile: str
     esco_version: str
     encoder: str
+    reader: str | None = Field(None, description="the span reader; none without a span model")
+    reranker: str | None = Field(None, description="the ranking modes' re-ranker, if any")
     index_rows: int
 
 

@@ -84,14 +84,22 @@ def train_spans_command(
         result.model_dir,
         config.output_dir / "onnx",
         config.name,
-        {"training": {"sets": list(config.sets), "steps": result.steps, "dev": result.dev}},
+        {
+            "training": {
+                "sets": list(config.sets),
+                "steps": result.steps,
+                **({"epochs": result.epoch} if result.epoch is not None else {}),
+                "dev": result.dev,
+            }
+        },
     )
     click.echo(f"model in {result.model_dir}, ONNX in {onnx_dir} ({result.seconds:.0f} s)")
     if ship:
         target = ship_span_model(onnx_dir, config.name)
         click.echo(
-            f"shipped in {target}: tag with it by spans.tagger = {config.name!r} (then fit a "
-            "calibration for it with `skillgraph calibrate`), or distil a head from it"
+            f"shipped in {target}: tag with it by spans.tagger = {config.name!r} and fit its "
+            f"calibration with `skillgraph --set spans.tagger={config.name} --set "
+            f"spans.calibration=calibration-{config.name}.json calibrate`, or distil a head from it"
         )
 
 

@@ -10,6 +10,8 @@ import click
 
 from services.cli.context import CliContext
 from services.cli.span_training import SHARED
+from skillgraph.modes import MAX_TOP_K
+from skillgraph.reranking import DEFAULT_DEPTH
 
 
 @click.command("train")
@@ -180,11 +182,18 @@ def _relative(path: Path) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="JSON to write (default: the shipped re-ranker of the configured encoder).",
 )
-@click.option("--depth", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option(
+    "--depth", type=click.IntRange(1, MAX_TOP_K), default=DEFAULT_DEPTH, show_default=True
+)
 @click.option("--repeats", type=click.IntRange(1), default=10, show_default=True)
 @click.pass_obj
 def fit_reranker_command(
-    context: CliContext, bench_dir: Path, sets: str, output, depth: int, repeats: int
+    context: CliContext,
+    bench_dir: Path,
+    sets: str,
+    output: Path | None,
+    depth: int,
+    repeats: int,
 ) -> None:
     """Fit the ranking modes' re-ranker for the configured encoder."""
     from ontology.files import atomic_write
@@ -193,14 +202,17 @@ def fit_reranker_command(
     from training.evaluation import load_benchmark
     from training.reranking import fit_reranker
 
-    settings = context.settings.replace({"extraction.reranker": "", "memory.enabled": False})
-    graph = SkillGraph.load(settings)
     names = [name.strip() for name in sets.split(",") if name.strip()]
     if any("test" in name for name in names):
         raise click.BadParameter("test sets are for measuring, not fitting", param_hint="--sets")
     missing = [name for name in names if not (bench_dir / f"{name}.jsonl").is_file()]
     if not names or missing:
         raise click.BadParameter(f"no {missing or 'sets'} in {bench_dir}", param_hint="--sets")
+    # Rankings come from the encoder and the index alone: no memory, re-ranker or span reader.
+    settings = context.settings.replace(
+        {"extraction.reranker": "", "memory.enabled": False, "spans.model": ""}
+    )
+    graph = SkillGraph.load(settings)
     sentences = {n: load_benchmark(bench_dir / f"{n}.jsonl", graph.taxonomy) for n in names}
     model = fit_reranker(graph, sentences, depth, repeats=repeats)
     target = output or SHIPPED_RERANKERS_DIR / f"{model.encoder}.json"
@@ -210,3 +222,6 @@ def fit_reranker_command(
         f"wrote {target}: cross-validated {figures['reranked']} "
         f"(cosine order {figures['cosine_order']}), l2 {model.details['l2']:g}"
     )
+    if output is not None or model.encoder != context.settings.extraction.reranker:
+        name = model.encoder if output is None else str(output)
+        click.echo(f"rank with it by --set extraction.reranker={name}")

@@ -3,10 +3,10 @@
 Each step is read as a sentence by the extraction mode: its skill spans are searched in ESCO and
 every candidate gets the calibrated probability of being right; a step keeps the candidates at
 ``procedure.skill_threshold`` or above (at most ``skills_per_step``), and none — "no skill" —
-when nothing passes. Without a span model the extractor's threshold mode answers instead (no
-probabilities); ``method="ranking"`` gives the ranking mode's top ``skills_per_step`` (the cosine
-top, re-ranked where the extractor has a re-ranker: what steps got before, kept as the
-benchmark's baseline).
+when nothing passes. Without a span model the extractor's threshold mode answers instead;
+``method="ranking"`` gives the ranking mode's top ``skills_per_step`` (the cosine top, re-ranked
+where the extractor has a re-ranker). A linked skill's ``probability`` is then the re-ranker's
+(None without one), not a calibrated probability that the text asks for the skill.
 
 Graph nodes are named by step texts that extraction may have linked already, so links can be
 remembered by text; only new texts are sent to the extractor (in one batch).
@@ -92,3 +92,6 @@ class StepSkillLinker:
         for text, skills in zip(missing, self.link(missing), strict=True):
             self._known[text] = skills
         return [self._known[text] for text in texts]
+
+
+__all__ = ["Method", "StepSkillLinker"]

@@ -20,6 +20,7 @@ from skillgraph.encoders.onnx_session import OnnxModel, open_onnx
 from skillgraph.encoders.packed import PACKED_FILE, expand_packed, is_expansion_of
 from skillgraph.errors import SpanModelError
 from skillgraph.spans.heads import MANIFEST, SHIPPED_SPANS_DIR
+from skillgraph.spans.labels import LABELS
 
 PROBABILITIES = "probabilities"  # the tagger graph's output: (batch, sub-words, labels)
 
@@ -50,9 +51,19 @@ def open_tagger(
     ``precision``; :class:`SpanModelError` unless it reads the sub-words of the encoder whose
     ONNX directory is ``encoder_dir``."""
     packed = tagger_dir(name_or_path)
-    name = str(read_manifest(packed).get("name", packed.name))
-    digest = str(read_manifest(packed)["files"][PACKED_FILE])
-    if _reading(packed) != _reading(encoder_dir):
+    try:
+        manifest = read_manifest(packed)
+    except ValueError as exc:
+        raise SpanModelError(f"span tagger {packed}: its manifest is not JSON: {exc}") from exc
+    name = str(manifest.get("name", packed.name))
+    digest = manifest.get("files", {}).get(PACKED_FILE)
+    if not isinstance(digest, str) or not digest:
+        raise SpanModelError(f"span tagger {name!r}: its manifest names no {PACKED_FILE} digest")
+    if tuple(manifest.get("labels", LABELS)) != LABELS:
+        raise SpanModelError(
+            f"span tagger {name!r} tags {manifest['labels']}, not {list(LABELS)} in that order"
+        )
+    if _reading(packed, name) != _reading(encoder_dir, "the encoder"):
         raise SpanModelError(
             f"span tagger {name!r} reads other sub-words than the encoder in {encoder_dir}: "
             "train it from the encoder's base model"
@@ -66,10 +77,17 @@ def open_tagger(
     return model
 
 
-def _reading(directory: Path) -> tuple[object, object]:
+def _reading(directory: Path, whose: str) -> tuple[object, object]:
     """What decides a tokenizer's sub-words: its normaliser and its vocabulary."""
-    document = json.loads((directory / TOKENIZER_FILE).read_text(encoding="utf-8"))
-    return document.get("normalizer"), document.get("model", {}).get("vocab")
+    path = directory / TOKENIZER_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SpanModelError(f"{whose}'s tokenizer {path} cannot be read: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SpanModelError(f"{whose}'s tokenizer {path} is not a tokenizer document")
+    model = document.get("model")
+    return document.get("normalizer"), model.get("vocab") if isinstance(model, dict) else None
 
 
 __all__ = ["PROBABILITIES", "open_tagger", "shipped_taggers", "tagger_dir"]

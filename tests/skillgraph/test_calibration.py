@@ -26,7 +26,7 @@ def facts(
 ) -> CandidateFacts:
     return CandidateFacts(
         path, score, 0, 0.1, 0.0, score, True, 0.9, query, matched, TextKind.ALT,
-        "knowledge", "cross-sector", 1,
+        "knowledge", "cross-sector", 1, 0.0, 1,
     )  # fmt: skip
 
 
@@ -63,10 +63,16 @@ def test_probabilities_follow_each_paths_model_and_survive_json(tmp_path):
     assert loaded.threshold == 0.5 and loaded.details == {"note": "test"}
     assert np.allclose(loaded.probabilities(candidates), probabilities, atol=1e-5)
     document = json.loads(path.read_text())
-    document["features"] = document["features"][:-1]
-    path.write_text(json.dumps(document))
-    with pytest.raises(CalibrationError, match="other features"):
-        Calibrator.load(path)
+    broken = {
+        "other features": {**document, "features": document["features"][:-1]},
+        "one model per path": {k: v for k, v in document.items() if k != "models"},
+        "must be a number": {**document, "threshold": None},
+        "must be a probability": {**document, "threshold": 1.5},
+    }
+    for message, bad in broken.items():
+        path.write_text(json.dumps(bad))
+        with pytest.raises(CalibrationError, match=message):
+            Calibrator.load(path)
 
 
 def test_the_shipped_calibration_loads_and_has_a_threshold():

@@ -103,13 +103,17 @@ def test_the_json_document_round_trips_and_bad_ones_are_refused(tmp_path):
     bad = {
         "features": {**document, "features": ["score"]},
         "depth": {**document, "depth": 0},
+        "depth above the ranking limit": {**document, "depth": 5000},
+        "no encoder": {k: v for k, v in document.items() if k != "encoder"},
+        "zero scale": {**document, "model": {**document["model"], "scale": [0.0] * 7}},
         "coefficients": {**document, "model": {**document["model"], "weights": [1.0]}},
         "model": {**document, "model": "none"},
     }
-    for broken in bad.values():
+    for what, broken in bad.items():
         path.write_text(json.dumps(broken))
         with pytest.raises(CalibrationError):
             RerankerModel.load(path)
+            pytest.fail(f"loaded with a broken {what}")
     path.write_text("{not json")
     with pytest.raises(CalibrationError, match="cannot read"):
         RerankerModel.load(path)

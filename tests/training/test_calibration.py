@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from skillgraph import Settings
 from skillgraph.calibration import FEATURES
+from skillgraph.errors import CalibrationError
+from skillgraph.runtime import calibration_path
 from training.calibration import choose_threshold, fit_logistic, sweep
-from training.calibration_data import CalibrationSources, sources_for
+from training.calibration_data import CalibrationSources, calibrate, sources_for
 
 
 def test_logistic_fit_learns_the_direction_and_calibrates():
@@ -48,3 +51,13 @@ def test_a_memory_seeded_with_skillskape_keeps_skillskape_out_of_the_calibration
     assert sources_for(seeded, sources).bench_dir == sources.bench_dir
     off = seeded.replace({"memory.enabled": False})  # no memory, nothing it could find
     assert sources_for(off, sources) == sources
+
+
+def test_a_taggers_calibration_never_overwrites_the_heads(tmp_path):
+    sources = CalibrationSources(tmp_path, (), tmp_path / "train")
+    tagged = Settings(data_dir=tmp_path).replace({"spans.tagger": "skillgraph-minilm-spans-2"})
+    head_calibration = calibration_path(tagged)
+    before = head_calibration.read_bytes()
+    with pytest.raises(CalibrationError, match=r"set spans\.calibration"):
+        calibrate(tagged, sources)
+    assert head_calibration.read_bytes() == before

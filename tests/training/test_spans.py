@@ -80,4 +80,7 @@ def test_the_best_epoch_on_dev_is_kept_when_asked(tmp_path):
     by_epoch = summary["dev_by_epoch"]
     assert len(by_epoch) == 3
     means = [sum(d["strict"]["f1"] for d in epoch.values()) / len(epoch) for epoch in by_epoch]
-    assert result.dev == by_epoch[means.index(max(means))] == summary["dev"]
+    kept = means.index(max(means)) + 1
+    assert result.dev == by_epoch[kept - 1] == summary["dev"]
+    assert result.epoch == summary["kept_epoch"] == kept
+    assert result.steps == summary["steps"] == summary["steps_run"] * kept // 3

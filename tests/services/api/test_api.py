@@ -19,6 +19,7 @@ def test_health_describes_the_runtime(api_url, http, full_graph):
     assert body["esco_version"] == "v1.2.0"
     assert body["encoder"] == full_graph.encoder.name
     assert body["index_rows"] == len(full_graph.index) > 95_000  # label rows
+    assert body["reranker"] == full_graph.settings.extraction.reranker == "skillgraph-minilm-esco"
 
 
 def test_extract_ranks_python_and_postgresql(api_url, http, full_graph):

@@ -105,6 +105,7 @@ def test_fit_reranker_writes_a_reranker_that_ranking_then_uses(cli, tmp_path):
     )  # fmt: skip
     assert fitted.exit_code == 0, fitted.output
     assert f"wrote {target}: cross-validated {{'RP@5'" in fitted.stdout
+    assert f"rank with it by --set extraction.reranker={target}" in fitted.stdout
     document = json.loads(target.read_text())
     assert document["encoder"] == "skillgraph-minilm-esco" and document["depth"] == 20
     assert document["fitted_on"] == {"small_benchmark": 4}  # one sentence has no real label

@@ -71,3 +71,30 @@ def test_a_tagger_reading_other_sub_words_is_refused(tmp_path, model_data_dir):
     trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
     with pytest.raises(SpanModelError, match="other sub-words"):
         open_tagger(str(copy), trunk, tmp_path, "int8", 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m.update(labels=["O", "I", "B"]), "tags"),
+        (lambda m: m.pop("files"), "digest"),
+    ],
+)
+def test_a_tagger_with_a_broken_manifest_is_refused(tmp_path, model_data_dir, change, message):
+    copy = tmp_path / "broken"
+    shutil.copytree(tagger_dir(TAGGER), copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    change(manifest)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
+    with pytest.raises(SpanModelError, match=message):
+        open_tagger(str(copy), trunk, tmp_path, "int8", 0)
+
+
+def test_a_tagger_whose_tokenizer_is_unreadable_is_refused(tmp_path, model_data_dir):
+    copy = tmp_path / "broken"
+    shutil.copytree(tagger_dir(TAGGER), copy)
+    (copy / "tokenizer.json").write_text("{not json")
+    trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
+    with pytest.raises(SpanModelError, match="cannot be read"):
+        open_tagger(str(copy), trunk, tmp_path, "int8", 0)
