@@ -32,7 +32,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from ontology import DEFAULT_SNAPSHOT
 from skillgraph.errors import ConfigError
@@ -51,6 +51,27 @@ OnnxPrecision = Literal["fp32", "int8"]  # skillgraph.encoders.onnx_files.PRECIS
 IndexKindName = Literal["fast", "exact", "hnsw", "ivf"]  # skillgraph.index_kinds.INDEX_KINDS
 SpanDecoding = Literal["viterbi", "argmax"]  # skillgraph.spans.decoding.DECODINGS
 StepLinking = Literal["extraction", "ranking"]  # skillgraph.procedure.step_skills.Method
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Inclusive bounds of a number setting, checked when settings load, as choices are."""
+
+    low: float | None = None
+    high: float | None = None
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"at least {self.low:g}"
+        return f"between {self.low:g} and {self.high:g}"
+
+
+# Numbers with a range: a value outside it is refused when settings load, naming the range.
+Probability = Annotated[float, Bounds(0.0, 1.0)]
+Cosine = Annotated[float, Bounds(-1.0, 1.0)]
+Weight = Annotated[float, Bounds(0.0)]
+Count = Annotated[int, Bounds(1)]
+Size = Annotated[int, Bounds(0)]  # 0 has a meaning of its own (off, or one per core)
 
 
 def default_data_dir() -> Path:
@@ -72,8 +93,8 @@ class EncoderSettings:
     # ONNX only: "fp32" or "int8". int8 is ~1.7x faster but quantises activations per batch,
     # so a text's vector shifts slightly (cosine ~0.99) with whatever it is batched with.
     precision: OnnxPrecision = "fp32"
-    batch_size: int = 64
-    threads: int = 0  # 0: one per core
+    batch_size: Count = 64
+    threads: Size = 0  # 0: one per core
 
 
 @dataclass(frozen=True)
@@ -81,12 +102,12 @@ class IndexSettings:
     # "fast", "exact", "hnsw" or "ivf" (skillgraph/index_kinds.py). fast: ~4x faster than
     # exact, the same RP@5/RP@10/MRR on every benchmark set (docs/benchmarks.md, "Index").
     kind: IndexKindName = "fast"
-    pq_subquantizers: int = 128  # fast: 4-bit codes per label vector (of 384 dimensions)
-    refine_factor: float = 2.0  # fast: rows re-scored exactly, per row asked for
-    hnsw_m: int = 32
-    hnsw_ef_search: int = 128
-    ivf_lists: int = 512
-    ivf_probe: int = 32
+    pq_subquantizers: Count = 128  # fast: 4-bit codes per label vector (of 384 dimensions)
+    refine_factor: Weight = 2.0  # fast: rows re-scored exactly, per row asked for
+    hnsw_m: Count = 32
+    hnsw_ef_search: Count = 128
+    ivf_lists: Count = 512
+    ivf_probe: Count = 32
 
 
 @dataclass(frozen=True)
@@ -94,24 +115,24 @@ class ExtractionSettings:
     # Extraction mode (no top_k, no min_score): skills scoring at least min_score, at most
     # max_skills per text. min_score was chosen on the validation sets for the default encoder
     # (docs/benchmarks.md, "Extraction threshold").
-    min_score: float = 0.61
-    max_skills: int = 30
+    min_score: Cosine = 0.61
+    max_skills: Count = 30
     # Ranking mode default, and the cap when only min_score is given.
-    top_k: int = 10
+    top_k: Count = 10
     # A description row counts this much of its cosine (0 leaves descriptions out of scoring).
-    description_weight: float = 0.0
+    description_weight: Weight = 0.0
     # A sentence's phrases are queried too; their cosines count this much (0: sentences only).
     # 0.7 is the middle of the plateau (0.6-0.8) on HOUSE+TECH validation for the default encoder.
-    phrase_weight: float = 0.7
+    phrase_weight: Weight = 0.7
     # Ranking and threshold modes: each sentence's best skills re-ordered by a fitted model
     # (skillgraph/reranking.py): a shipped re-ranker's name or a JSON file; "" keeps the
     # cosine order. The shipped one fits the default encoder only (others fall back to "").
     reranker: str = "skillgraph-minilm-esco"
-    max_text_chars: int = 100_000
-    max_sentence_chars: int = 2_000
+    max_text_chars: Count = 100_000
+    max_sentence_chars: Count = 2_000
     # Sentences whose results are kept (per mode), so repeated ones (boilerplate) cost once;
     # 0 turns the cache off (and with it the deduplication of repeats within a batch).
-    cache_size: int = 20_000
+    cache_size: Size = 20_000
 
 
 @dataclass(frozen=True)
@@ -129,51 +150,51 @@ class SpanSettings:
     # A calibration JSON's path, or a bare file name: one beside the span model (a profile's);
     # "" for the span model's own calibration.json.
     calibration: str = ""
-    threshold: float = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
-    candidates_per_span: int = 3
-    candidates_per_sentence: int = 3  # sentences with no span
+    threshold: Probability = 0.0  # accept at this probability; 0: the calibration's own (F1-chosen)
+    candidates_per_span: Count = 3
+    candidates_per_sentence: Count = 3  # sentences with no span
     # A sentence with spans may imply more: its own best candidates are proposed too.
-    candidates_per_span_sentence: int = 2
-    threads: int = 0  # 0: one per core
+    candidates_per_span_sentence: Size = 2
+    threads: Size = 0  # 0: one per core
 
 
 @dataclass(frozen=True)
 class OccupationSettings:
     # A title's best occupation must reach this score, else "no confident match" (an empty
     # answer). Chosen on held-out ESCO labels and tuning non-titles (docs/benchmarks.md).
-    min_score: float = 0.7
-    top_k: int = 5
+    min_score: Cosine = 0.7
+    top_k: Count = 5
     # Later segments of a title ("Backend Engineer | Python") count at this share of the first.
-    segment_weight: float = 0.9
+    segment_weight: Weight = 0.9
     # When the ad's skills are known: weight x the share of them that are essential (optional:
     # half) for an occupation is added to its score. 0: titles alone.
-    skill_weight: float = 0.1
+    skill_weight: Weight = 0.1
 
 
 @dataclass(frozen=True)
 class ProcedureSettings:
     # Steps join one node when their action keys agree and their cosine reaches this.
-    cluster_threshold: float = 0.85
+    cluster_threshold: Cosine = 0.85
     # A node skipped by at least this share of sequences is optional.
-    optional_skip_rate: float = 0.2
+    optional_skip_rate: Probability = 0.2
     # Two steps are interchangeable when the rarer order is seen at least this share as often
     # as the other, and at least min_support times.
-    interchangeable_ratio: float = 0.5
-    min_support: int = 2
+    interchangeable_ratio: Probability = 0.5
+    min_support: Count = 2
     # A successor taking at least this share of a node's transitions is a frequent one; a node
     # with two or more frequent successors branches.
-    branch_share: float = 0.2
+    branch_share: Probability = 0.2
     # Steps get their skills as ads do, through the extraction core (spans and calibrated
     # probability; none when nothing passes), or "ranking": the ranking mode's top skills_per_step.
     skill_linking: StepLinking = "extraction"
-    skills_per_step: int = 3  # at most, with "extraction"
+    skills_per_step: Count = 3  # at most, with "extraction"
     # A step keeps a skill at this calibrated probability; 0: the extraction's own threshold.
-    skill_threshold: float = 0.08
+    skill_threshold: Probability = 0.08
     # An event ("before installing pipework") names a step of the ad at this cosine.
-    event_match_threshold: float = 0.8
+    event_match_threshold: Cosine = 0.8
     # A prediction query's step names a graph node at this cosine (exact text always does).
-    step_match_threshold: float = 0.75
-    max_steps_per_sequence: int = 200
+    step_match_threshold: Cosine = 0.75
+    max_steps_per_sequence: Count = 200
 
 
 @dataclass(frozen=True)
@@ -186,12 +207,12 @@ class MemorySettings:
     seed: str = ""
     # Tuned on HOUSE+TECH validation (docs/benchmarks.md, "memory"): the k nearest examples at
     # cosine >= min_similarity vote through a softmax at this temperature; weight is lambda.
-    k: int = 4
+    k: Count = 4
     temperature: float = 0.05
-    weight: float = 0.75
-    min_similarity: float = 0.5
-    max_evidence: int = 3  # supporting examples reported per skill
-    max_batch: int = 100  # examples per POST /v1/examples
+    weight: Probability = 0.75
+    min_similarity: Cosine = 0.5
+    max_evidence: Size = 3  # supporting examples reported per skill
+    max_batch: Count = 100  # examples per POST /v1/examples
 
 
 @dataclass(frozen=True)
@@ -313,7 +334,7 @@ def _nest(flat: Mapping[str, Any], source: str) -> dict[str, Any]:
 
 
 def _apply(obj: Any, values: Mapping[str, Any], source: str, prefix: str = "") -> Any:
-    hints = typing.get_type_hints(type(obj))
+    hints = typing.get_type_hints(type(obj), include_extras=True)
     known = {f.name for f in dataclasses.fields(obj)}
     changes: dict[str, Any] = {}
     for key, value in values.items():
@@ -333,6 +354,15 @@ def _apply(obj: Any, values: Mapping[str, Any], source: str, prefix: str = "") -
 
 
 def _coerce(value: Any, hint: Any, name: str, source: str) -> Any:
+    if typing.get_origin(hint) is Annotated:
+        hint, *extras = typing.get_args(hint)
+        coerced = _coerce(value, hint, name, source)
+        for bounds in (e for e in extras if isinstance(e, Bounds)):
+            low = -float("inf") if bounds.low is None else bounds.low
+            high = float("inf") if bounds.high is None else bounds.high
+            if not low <= coerced <= high:  # NaN too
+                raise ConfigError(f"{source}: setting {name!r} must be {bounds}, got {value!r}")
+        return coerced
     if typing.get_origin(hint) is Literal:
         choices = typing.get_args(hint)
         if value not in choices:

@@ -52,11 +52,25 @@ def test_environment_values_are_coerced():
         ({"encoder.batch_size": "eight"}, "'encoder.batch_size' must be int"),
         ({"encoder": "torch"}, "'encoder' is a section"),
         ({"a.b.c": 1}, "too many parts"),
+        ({"procedure.skill_threshold": 8}, "'procedure.skill_threshold' must be between 0 and 1"),
+        ({"spans.threshold": "nan"}, "'spans.threshold' must be between 0 and 1"),
+        ({"extraction.min_score": -1.5}, "'extraction.min_score' must be between -1 and 1"),
+        ({"extraction.top_k": 0}, "'extraction.top_k' must be at least 1"),
+        ({"encoder.threads": -2}, "'encoder.threads' must be at least 0"),
     ],
 )
 def test_bad_settings_name_the_problem(overrides, message):
     with pytest.raises(ConfigError, match=message):
         load_settings(overrides=overrides, environ={})
+
+
+def test_the_ends_of_a_range_are_allowed():
+    settings = load_settings(
+        overrides={"procedure.skill_threshold": 1, "spans.threshold": 0, "encoder.threads": 0},
+        environ={"SKILLGRAPH_EXTRACTION__MIN_SCORE": "-1"},
+    )
+    assert settings.procedure.skill_threshold == 1.0 and settings.spans.threshold == 0.0
+    assert settings.extraction.min_score == -1.0 and settings.encoder.threads == 0
 
 
 def test_missing_and_invalid_config_files(tmp_path: Path):
