@@ -63,6 +63,8 @@ class Bounds:
     def __str__(self) -> str:
         if self.high is None:
             return f"at least {self.low:g}"
+        if self.low is None:
+            return f"at most {self.high:g}"
         return f"between {self.low:g} and {self.high:g}"
 
 
