@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
-import waitress
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -33,6 +31,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from benchmarks.report import ROOT, write_section
 from services.api import create_app
+from services.api.server import serving_in_thread
 from skillgraph import SkillGraph, load_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,18 +69,6 @@ ADS = {
         "Running the weekly stock count is a plus.\n"
     ),
 }
-
-
-@contextmanager
-def api_server(graph: SkillGraph) -> Iterator[str]:
-    server = waitress.create_server(create_app(graph.settings, graph=graph), port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
 
 
 @contextmanager
@@ -158,7 +145,11 @@ def main() -> None:
     args = parser.parse_args()
     graph = SkillGraph.load(load_settings())
     lines = []
-    with api_server(graph) as url, chromium() as browser, httpx.Client(timeout=180) as http:
+    with (
+        serving_in_thread(create_app(graph.settings, graph=graph)) as url,
+        chromium() as browser,
+        httpx.Client(timeout=180) as http,
+    ):
         for name, text in ADS.items():
             answer = http.post(f"{url}/v1/procedure", json={"text": text}).json()
             (DOCS / f"procedure-{name}.json").write_text(

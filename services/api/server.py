@@ -11,7 +11,8 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 from waitress import wasyncore
@@ -52,6 +53,20 @@ def serve(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+@contextmanager
+def serving_in_thread(app: Flask, threads: int = 4) -> Iterator[str]:
+    """``app`` on a free loopback port in a background thread, for as long as the block runs
+    (tests, benchmarks, figure scripts); yields its base URL."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
 
 
 def _drain(server, grace: float) -> None:

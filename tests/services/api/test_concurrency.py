@@ -5,15 +5,14 @@ their batch, docs/benchmarks.md); what is left to differ is what concurrency cou
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import waitress
 
 from services.api import create_app
+from services.api.server import serving_in_thread
 from skillgraph import Ranking, SkillGraph
 from tests.compare import same_skills
 
@@ -33,12 +32,8 @@ def graph(full_graph: SkillGraph) -> SkillGraph:
 
 @pytest.fixture(scope="module")
 def url(graph: SkillGraph) -> Iterator[str]:
-    server = waitress.create_server(create_app(graph.settings, graph=graph), port=0, threads=16)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with serving_in_thread(create_app(graph.settings, graph=graph), threads=16) as served:
+        yield served
 
 
 def post(url: str, text: str) -> requests.Response:

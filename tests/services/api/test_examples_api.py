@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 import requests
-import waitress
 
 from services.api import create_app
+from services.api.server import serving_in_thread
 from skillgraph import SkillGraph
 
 P = "http://data.europa.eu/esco/skill/"
@@ -27,17 +26,8 @@ PROBLEM = "application/problem+json"
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@contextmanager
-def serve(graph: SkillGraph) -> Iterator[str]:
-    app = create_app(graph.settings, graph=graph)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
+def serve(graph: SkillGraph) -> AbstractContextManager[str]:
+    return serving_in_thread(create_app(graph.settings, graph=graph))
 
 
 def memory_graph(full_graph: SkillGraph, data_dir: Path, **overrides: str) -> SkillGraph:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 import requests
-import waitress
 
 from ontology import EscoTaxonomy, esco_triples
 from services.api import create_app
+from services.api.server import serving_in_thread
 from services.rdf import (
     EmbeddedStore,
     GraphChunk,
@@ -58,12 +57,8 @@ def sparql_url(
         }
     )
     app = create_app(settings, graph=dataclasses.replace(full_graph, settings=settings))
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/v1/sparql"
-    server.close()
-    thread.join(timeout=5)
+    with serving_in_thread(app) as url:
+        yield f"{url}/v1/sparql"
 
 
 def _count(response: requests.Response) -> int:
