@@ -92,6 +92,8 @@ class TransitionModel:
     """Baseline: a first-order Markov chain over steps, with an end state; ties and unseen
     contexts fall back to step frequency. Completion follows the most likely transition."""
 
+    skip_done = False  # whether a step already done may be predicted again
+
     def __init__(self, task: TaskPaths, train: Sequence[Sequence[str]]) -> None:
         self.after: dict[str, Counter[str | None]] = defaultdict(Counter)
         self.frequency: Counter[str] = Counter()
@@ -102,20 +104,27 @@ class TransitionModel:
 
     def next_steps(self, prefix: Sequence[str], k: int) -> list[str]:
         counts = self.after[prefix[-1]]
-        ranked = sorted(self.frequency, key=lambda s: (-counts[s], -self.frequency[s], s))
+        done = set(prefix) if self.skip_done else set()
+        ranked = sorted(
+            (s for s in self.frequency if s not in done),
+            key=lambda s: (-counts[s], -self.frequency[s], s),
+        )
         return ranked[:k]
 
     def complete(self, prefix: Sequence[str]) -> list[str]:
         steps: list[str] = []
+        done = set(prefix) if self.skip_done else set()
         last = prefix[-1]
         for _ in range(len(self.frequency)):  # a chain may cycle: stop after as many steps
-            counts = self.after[last]
+            counts = {s: n for s, n in self.after[last].items() if s not in done}
             if not counts:
                 break
             following = max(counts, key=lambda s: (counts[s], s is None, s or ""))
             if following is None:
                 break
             steps.append(following)
+            if self.skip_done:
+                done.add(following)
             last = following
         return steps
 
@@ -126,30 +135,7 @@ class NoRepeatTransitionModel(TransitionModel):
     among the steps not done yet, ties and unseen ones by step frequency. Completion follows
     the most likely transition to a step not done yet, or the end."""
 
-    def next_steps(self, prefix: Sequence[str], k: int) -> list[str]:
-        counts = self.after[prefix[-1]]
-        done = set(prefix)
-        ranked = sorted(
-            (s for s in self.frequency if s not in done),
-            key=lambda s: (-counts[s], -self.frequency[s], s),
-        )
-        return ranked[:k]
-
-    def complete(self, prefix: Sequence[str]) -> list[str]:
-        steps: list[str] = []
-        done = set(prefix)
-        last = prefix[-1]
-        while True:
-            counts = {s: n for s, n in self.after[last].items() if s is None or s not in done}
-            if not counts:
-                break
-            following = max(counts, key=lambda s: (counts[s], s is None, s or ""))
-            if following is None:
-                break
-            steps.append(following)
-            done.add(following)
-            last = following
-        return steps
+    skip_done = True
 
 
 class InducedGraph:
