@@ -149,6 +149,14 @@ class SpanSettings:
     # A stand-alone span tagger (skillgraph/spans/taggers.py) whose BIO probabilities replace
     # the head's: a second pass per sentence, better spans (the accurate profile). "": the head.
     tagger: str = ""
+    # NNOSE's nearest neighbours (skillgraph/spans/datastore.py): each word's probabilities
+    # mixed with the labels of the span sets' training words nearest to it, from the datastore
+    # beside the head; this weight is their share (0: off). Not with a stand-alone tagger.
+    neighbours_weight: Probability = 0.4
+    neighbours: Count = 32  # stored words per word
+    neighbours_temperature: Annotated[float, Bounds(0.001)] = 0.03  # of the softmax on cosines
+    neighbours_probes: Count = 8  # IVF lists searched per word (16 and 64: same F1)
+    neighbours_below: Annotated[float, Bounds(0.001, 1.0)] = 0.7  # look up words less sure
     # A calibration JSON's path, or a bare file name: one beside the span model (a profile's);
     # "" for the span model's own calibration.json.
     calibration: str = ""

@@ -29,6 +29,7 @@ from skillgraph.reranking import Reranker, RerankerModel, shipped_reranker
 from skillgraph.retrieval import Retriever, SkillRetriever
 from skillgraph.segmentation import Segmenter
 from skillgraph.spans import SpanHeadModel, SpanModelError, load_span_model
+from skillgraph.spans.datastore import NeighbourMix
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,13 @@ def load_span_reader(settings: Settings) -> SentenceReader:
         spans.threads,
         spans.decoding,
         spans.tagger,
+        NeighbourMix(
+            spans.neighbours_weight,
+            spans.neighbours,
+            spans.neighbours_temperature,
+            spans.neighbours_probes,
+            spans.neighbours_below,
+        ),
     )
 
 

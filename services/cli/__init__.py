@@ -19,6 +19,7 @@ from services.cli.push import push_command
 from services.cli.query import query_command
 from services.cli.serve import openapi_command, serve_command
 from services.cli.span_training import (
+    build_span_datastore_command,
     calibrate_command,
     train_span_head_command,
     train_spans_command,
@@ -108,6 +109,7 @@ def main(ctx: click.Context, config, profile, data_dir, settings, verbose, quiet
 
 
 for command in (
+    build_span_datastore_command,
     calibrate_command,
     eval_command,
     esco_group,

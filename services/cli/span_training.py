@@ -1,6 +1,6 @@
 """The extraction mode's models: ``skillgraph train-span-head CONFIG`` (the span head of the
-one-pass reader), ``train-spans CONFIG`` (the stand-alone tagger it is distilled from) and
-``calibrate`` (the accept model)."""
+one-pass reader), ``build-span-datastore`` (its kNN datastore), ``train-spans CONFIG`` (the
+stand-alone tagger it is distilled from) and ``calibrate`` (the accept model)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,10 @@ def train_span_head_command(
     )
     if ship:
         target = ship_span_head(result.run_dir, config.name)
-        click.echo(f"shipped in {target}; fit its calibration with `skillgraph calibrate`")
+        click.echo(
+            f"shipped in {target}; build its datastore with `skillgraph build-span-datastore`, "
+            "then fit its calibration with `skillgraph calibrate`"
+        )
 
 
 @click.command("train-spans")
@@ -136,4 +139,41 @@ def calibrate_command(
         f"threshold {calibrator.threshold:.2f}; validation ads (cross-fitted) "
         f"P {100 * scores['precision']:.1f} R {100 * scores['recall']:.1f} "
         f"F1 {100 * scores['f1']:.1f}"
+    )
+
+
+@click.command("build-span-datastore")
+@click.option(
+    "--data",
+    "data_root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=SHARED / "train" / "nnose",
+    show_default=True,
+    help="The span sets' folder (<set>/train.json).",
+)
+@click.option(
+    "--sets",
+    default="skillspan,green,sayfullina",
+    show_default=True,
+    help="Comma-separated span sets under --data.",
+)
+@click.option("--max-sentences", type=click.IntRange(1), help="Sentences per set (smoke).")
+@click.pass_obj
+def build_span_datastore_command(
+    context: CliContext, data_root: Path, sets: str, max_sentences
+) -> None:
+    """Store every word of the span sets' train splits, as the span head reads it, beside the
+    head (spans.model): the nearest of them are mixed into its tags (spans.neighbours_weight)."""
+    from training.span_datastore import build_span_datastore
+
+    names = [name.strip() for name in sets.split(",") if name.strip()]
+    missing = [name for name in names if not (data_root / name / "train.json").is_file()]
+    if not names or missing:
+        raise click.BadParameter(
+            f"no {data_root}/<set>/train.json for {missing or 'an empty list'}", param_hint="--sets"
+        )
+    result = build_span_datastore(context.settings, data_root, names, max_sentences)
+    click.echo(
+        f"{result.words} words of {result.sentences} sentences stored in {result.directory} "
+        f"({result.seconds:.0f} s); refit the calibration with `skillgraph calibrate`"
     )

@@ -21,6 +21,7 @@ MASK = "attention_mask"
 HEAD_MASK = "head_attention_mask"  # the trunk's mask, passed on to the head
 PROBABILITIES = "probabilities"
 SPAN_STATES = "span_states"
+TAG_STATES = "tag_states"  # what the head's classifier reads: the span datastore's keys
 
 
 def hidden_name(position: int) -> str:
@@ -92,12 +93,38 @@ def merge_head(trunk: onnx.ModelProto, head: onnx.ModelProto) -> onnx.ModelProto
     for output in merged.graph.output:
         if output.name.startswith("head/"):
             _rename_output(merged.graph, output.name, output.name.removeprefix("head/"))
+    _expose_tag_states(merged.graph)
     # merge_models lists the (equal) default opset once per model; tools want it once.
     opsets = {o.domain: o.version for o in merged.opset_import}
     del merged.opset_import[:]
     merged.opset_import.extend(helper.make_opsetid(d, v) for d, v in opsets.items())
     onnx.checker.check_model(merged)
     return merged
+
+
+def _expose_tag_states(graph: onnx.GraphProto) -> None:
+    """Output the states the head's classifier reads (``probabilities`` is
+    Softmax(MatMul(states, W) + b)) as ``tag_states``: the keys of the span datastore."""
+    import onnx
+    from onnx import helper
+
+    producers = {output: node for node in graph.node for output in node.output}
+    constants = {i.name for i in graph.initializer}
+    name = PROBABILITIES
+    for op in ("Softmax", "Add", "MatMul"):
+        node = producers.get(name)
+        if node is None or node.op_type != op:
+            raise GraphError(f"the head's {PROBABILITIES} are not Softmax(MatMul(x, W) + b)")
+        inputs = [i for i in node.input if i not in constants]
+        if len(inputs) != 1:
+            raise GraphError(f"the head's classifier {op} has no single variable input")
+        name = inputs[0]
+    graph.node.append(helper.make_node("Identity", [name], [TAG_STATES]))
+    graph.output.append(
+        helper.make_tensor_value_info(
+            TAG_STATES, onnx.TensorProto.FLOAT, ["batch", "sequence", "tag_dimension"]
+        )
+    )
 
 
 def _dimension(trunk: onnx.ModelProto) -> int | str:

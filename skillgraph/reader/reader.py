@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -29,15 +29,20 @@ from skillgraph.encoders.onnx_files import (
     write_onnx_dir,
 )
 from skillgraph.encoders.onnx_session import OnnxModel, open_onnx
-from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES
+from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES, TAG_STATES
+from skillgraph.spans.datastore import DATASTORE_INDEX, NeighbourMix, SpanDatastore
 from skillgraph.spans.decoding import DECODINGS, DEFAULT_DECODING, Span, decode_spans
 from skillgraph.spans.heads import PACKED_HEAD, SpanHeadModel, SpanModelError
 from skillgraph.spans.labels import OUTSIDE
 from skillgraph.spans.taggers import open_tagger
 
+if TYPE_CHECKING:
+    from tokenizers import Encoding
+
 log = logging.getLogger(__name__)
 
 CharRange = tuple[int, int]
+READER_OUTPUTS = (EMBEDDING, PROBABILITIES, SPAN_STATES, TAG_STATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +76,29 @@ class SentenceReader:
         decoding: str = DEFAULT_DECODING,
         batch_size: int = 16,
         tagger: OnnxModel | None = None,
+        datastore: SpanDatastore | None = None,
     ) -> None:
         """``tagger``: a stand-alone span tagger (:mod:`skillgraph.spans.taggers`) whose BIO
-        probabilities replace the head's, at the cost of a second pass."""
+        probabilities replace the head's, at the cost of a second pass. ``datastore``: the
+        head's span datastore, whose nearest words are mixed into the head's probabilities
+        (not with a tagger: its keys are the head's states)."""
         if decoding not in DECODINGS:
             raise SpanModelError(f"unknown span decoding {decoding!r}; choose one of {DECODINGS}")
         self.model = open_onnx(model_dir, precision, threads)
         self.tagger = tagger
+        self.datastore = datastore if tagger is None else None
         self.tokenizer = self.model.tokenizer
         self.name = f"onnx-{precision}:{self.model.manifest['name']}"
         tagged_by = ""
         if tagger is not None:
             self.name += f"+{tagger.manifest['name']}"
             tagged_by = f"+{tagger.fingerprint}"
+        if self.datastore is not None:
+            mix = self.datastore.mix_settings
+            tagged_by = (
+                f"+knn:{self.datastore.manifest['digest'][:12]}:{mix.weight:g}:{mix.neighbours}"
+                f":{mix.temperature:g}:{mix.probes}:{mix.below:g}"
+            )
         self.decoding = decoding
         # The spans, and so everything cached from them, depend on the decoding too.
         self.fingerprint = f"{self.model.fingerprint}{tagged_by}/{decoding}"
@@ -101,11 +116,14 @@ class SentenceReader:
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
             encodings = self.tokenizer.encode_batch([sentences[i] for i in chunk])
-            vectors, probabilities, states = self.model.run(
-                (EMBEDDING, PROBABILITIES, SPAN_STATES), encodings
-            )
+            outputs: tuple[str, ...] = (EMBEDDING, PROBABILITIES, SPAN_STATES)
+            if self.datastore is not None:
+                outputs += (TAG_STATES,)
+            vectors, probabilities, states, *tag_states = self.model.run(outputs, encodings)
             if self.tagger is not None:  # the same sub-words, tagged by the stand-alone model
                 (probabilities,) = self.tagger.run((PROBABILITIES,), encodings)
+            elif self.datastore is not None:
+                probabilities = _mixed(self.datastore, probabilities, tag_states[0], encodings)
             for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 n = int(sum(encoding.attention_mask))
                 found[i] = _reading(
@@ -118,6 +136,28 @@ class SentenceReader:
                     encoding.word_ids[:n],
                 )
         return [found[i] for i in range(len(sentences))]
+
+
+def _mixed(
+    datastore: SpanDatastore,
+    probabilities: np.ndarray,
+    tag_states: np.ndarray,
+    encodings: Sequence[Encoding],
+) -> np.ndarray:
+    """The batch's probabilities with each word's first sub-word (what decoding reads) mixed
+    with its nearest stored words; one search for the whole batch."""
+    rows, positions = [], []
+    for row, encoding in enumerate(encodings):
+        previous = None
+        for position, word in enumerate(encoding.word_ids):
+            if word is not None and word != previous:
+                rows.append(row)
+                positions.append(position)
+            previous = word
+    mixed = probabilities.copy()
+    words = (rows, positions)
+    mixed[words] = datastore.mix(tag_states[words], probabilities[words])
+    return mixed
 
 
 def _reading(
@@ -197,6 +237,7 @@ def expand_reader(head: SpanHeadModel, trunk_dir: Path, target: Path) -> None:
             "head_digest": head.digest,
             "encoder": head.encoder,
             "encoder_fingerprint": _fingerprint(trunk_dir),
+            "outputs": list(READER_OUTPUTS),
         },
     )
 
@@ -218,9 +259,11 @@ def load_reader(
     threads: int = 0,
     decoding: str = DEFAULT_DECODING,
     tagger: str = "",
+    neighbours: NeighbourMix | None = None,
 ) -> SentenceReader:
     """The reader of ``head`` on the encoder in ``trunk_dir``, assembled on first use; with
-    ``tagger`` (a stand-alone span tagger's name or directory), spans come from that model."""
+    ``tagger`` (a stand-alone span tagger's name or directory), spans come from that model;
+    else with ``neighbours`` (weight above 0), the head's datastore is mixed in."""
     fingerprint = _fingerprint(trunk_dir)
     if fingerprint != head.encoder_fingerprint:
         raise SpanModelError(
@@ -229,9 +272,35 @@ def load_reader(
             "train a span head for this encoder (`skillgraph train-span-head`)"
         )
     target = reader_dir(head, data_dir)
-    current = is_current(target) and read_manifest(target)["encoder_fingerprint"] == fingerprint
+    manifest = read_manifest(target) if is_current(target) else {}
+    current = (
+        manifest.get("encoder_fingerprint") == fingerprint
+        and tuple(manifest.get("outputs", ())) == READER_OUTPUTS  # older readers lack some
+    )
     if not current:
         log.info("assembling the one-pass reader %s into %s (first use only)", head.name, target)
         expand_reader(head, trunk_dir, target)
     tagging = open_tagger(tagger, trunk_dir, data_dir, precision, threads) if tagger else None
-    return SentenceReader(target, precision, threads, decoding, tagger=tagging)
+    datastore = None
+    if neighbours is not None and neighbours.weight > 0 and not tagger:
+        datastore = load_datastore(head, neighbours)
+    return SentenceReader(target, precision, threads, decoding, tagger=tagging, datastore=datastore)
+
+
+def load_datastore(head: SpanHeadModel, neighbours: NeighbourMix) -> SpanDatastore | None:
+    """The datastore beside ``head``, or None (with a warning) where it has none."""
+    if not (head.directory / DATASTORE_INDEX).is_file():
+        log.warning(
+            "span model %s has no datastore: its own probabilities are used alone (build one "
+            "with `skillgraph build-span-datastore`, or set spans.neighbours_weight = 0)",
+            head.name,
+        )
+        return None
+    datastore = SpanDatastore.load(head.directory, neighbours)
+    if datastore.head_digest != head.digest:
+        raise SpanModelError(
+            f"the datastore beside span model {head.name!r} was built with other head weights "
+            f"({datastore.head_digest[:12]}, the head is {head.digest[:12]}): rebuild it with "
+            "`skillgraph build-span-datastore`"
+        )
+    return datastore

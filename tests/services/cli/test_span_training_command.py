@@ -4,8 +4,9 @@ head in the default mode."""
 from __future__ import annotations
 
 import json
+import shutil
 
-from skillgraph.spans import CALIBRATION_FILE, DEFAULT_SPAN_MODEL, span_model_dir
+from skillgraph.spans import CALIBRATION_FILE, DEFAULT_SPAN_MODEL, load_span_model, span_model_dir
 from tests.conftest import FIXTURES
 
 
@@ -46,3 +47,32 @@ def test_train_spans_exports_the_stand_alone_tagger(cli, tmp_path):
     assert "dev tiny: strict F1" in result.stdout
     manifest = json.loads((run / "onnx" / "manifest.json").read_text())
     assert manifest["name"] == "spans-smoke" and manifest["training"]["steps"] == 2
+
+
+def test_build_span_datastore_stores_words_beside_the_head_the_reader_then_uses(cli, tmp_path):
+    head = tmp_path / "head"
+    shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)
+    for name in ("datastore.faiss", "datastore.json"):
+        (head / name).unlink()
+    data = FIXTURES / "train" / "spans_small"
+    result = cli(
+        "--set", f"spans.model={head}", "build-span-datastore", "--data", str(data),
+        "--sets", "tiny",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((head / "datastore.json").read_text())
+    train = [json.loads(line) for line in (data / "tiny" / "train.json").open()]
+    assert manifest["sentences"] == len(train) and manifest["sets"] == ["tiny"]
+    assert manifest["words"] >= sum(len(s["tokens"]) for s in train)  # "C++" is 3 words
+    assert manifest["head_digest"] == load_span_model(str(head)).digest
+    spans = cli(
+        "--set", f"spans.model={head}", "spans", "-", "--input-format", "jsonl",
+        input=json.dumps({"id": "a", "text": "You will write SQL queries."}) + "\n",
+    )  # fmt: skip
+    assert spans.exit_code == 0, spans.stderr
+    assert json.loads(spans.stdout)["id"] == "a"
+
+
+def test_build_span_datastore_names_a_missing_set(cli):
+    result = cli("build-span-datastore", "--data", str(FIXTURES / "train"), "--sets", "nope")
+    assert result.exit_code == 2 and "nope" in result.output

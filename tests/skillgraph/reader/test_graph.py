@@ -48,14 +48,20 @@ def test_a_head_merges_into_one_graph_that_keeps_the_embedding(trunk, tmp_path):
     head = SpanHead(7, 384, [])
     export_head(head, 7, 384, tmp_path / "head.onnx")
     merged = merge_head(trunk, onnx.load(str(tmp_path / "head.onnx")))
-    assert [o.name for o in merged.graph.output] == ["embedding", "probabilities", "span_states"]
+    names = [o.name for o in merged.graph.output]
+    assert names == ["embedding", "probabilities", "span_states", "tag_states"]
     assert [o.domain for o in merged.opset_import] == [""]
     session = ort.InferenceSession(merged.SerializeToString(), providers=["CPUExecutionProvider"])
-    embedding, probabilities, states = session.run(None, feeds())
+    embedding, probabilities, states, tag_states = session.run(None, feeds())
     alone = ort.InferenceSession(trunk.SerializeToString(), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(embedding, alone.run(None, feeds())[0], atol=1e-6)
     assert probabilities.shape == (2, 6, 3) and states.shape == (2, 6, 384)
     np.testing.assert_allclose(probabilities.sum(-1), 1.0, atol=1e-5)
+    # tag_states are what the classifier reads: its logits give the probabilities back.
+    weight = head.classifier.weight.detach().numpy()
+    logits = tag_states @ weight.T + head.classifier.bias.detach().numpy()
+    expected = np.exp(logits - logits.max(-1, keepdims=True))
+    np.testing.assert_allclose(probabilities, expected / expected.sum(-1, keepdims=True), atol=1e-5)
 
 
 def test_a_head_for_another_trunk_is_refused(trunk, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from skillgraph.spans import (
     shipped_span_models,
     span_model_dir,
 )
+from skillgraph.spans.datastore import DATASTORE_MANIFEST
 
 TEXTS = [
     "You have solid experience with Python programming.",
@@ -44,8 +46,42 @@ def test_the_default_head_is_shipped_small_and_intact():
     head = load_span_model(DEFAULT_SPAN_MODEL)
     assert head.manifest["files"][head.head_file.name] == file_digest(head.head_file)
     assert head.encoder == EncoderSettings().model
-    size = sum(p.stat().st_size for p in span_model_dir(DEFAULT_SPAN_MODEL).iterdir())
-    assert size < 10_000_000
+    files = list(span_model_dir(DEFAULT_SPAN_MODEL).iterdir())
+    store = [p for p in files if p.name.startswith("datastore.")]
+    assert sum(p.stat().st_size for p in files if p not in store) < 10_000_000
+    assert len(store) == 2 and sum(p.stat().st_size for p in store) < 20_000_000
+    manifest = json.loads((head.directory / DATASTORE_MANIFEST).read_text())
+    assert manifest["head_digest"] == head.digest
+
+
+def test_the_default_reader_mixes_in_the_heads_datastore_where_the_head_is_unsure(model_data_dir):
+    settings = Settings(data_dir=model_data_dir)
+    reader = load_span_reader(settings)
+    assert reader.datastore is not None and "+knn:" in reader.fingerprint
+    assert reader.datastore.size > 300_000
+    plain = load_span_reader(settings.replace({"spans.neighbours_weight": 0.0}))
+    assert plain.datastore is None and "+knn" not in plain.fingerprint
+    # Tagged by the stored words alone, skills are still found where they are.
+    alone = load_span_reader(
+        settings.replace({"spans.neighbours_weight": 1.0, "spans.neighbours_below": 1.0})
+    )
+    python, _, none, sql = alone.read(TEXTS)
+    assert any("Python" in s.text for s in python.spans)
+    assert any("SQL" in s.text for s in sql.spans) and not none.spans
+    # With a stand-alone tagger the head's datastore is not used: its keys are the head's.
+    tagged = load_span_reader(settings.replace({"spans.tagger": "skillgraph-minilm-spans-2"}))
+    assert tagged.datastore is None
+
+
+def test_a_datastore_built_for_other_head_weights_is_refused(model_data_dir, tmp_path):
+    head = tmp_path / "head"
+    shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)
+    manifest = json.loads((head / DATASTORE_MANIFEST).read_text())
+    (head / DATASTORE_MANIFEST).write_text(json.dumps({**manifest, "head_digest": "0" * 64}))
+    settings = Settings(data_dir=model_data_dir).replace({"spans.model": str(head)})
+    with pytest.raises(SpanModelError, match="other head weights"):
+        load_span_reader(settings)
+    assert load_span_reader(settings.replace({"spans.neighbours_weight": 0.0})).datastore is None
 
 
 def test_the_sentence_vector_is_the_encoders_own(reader, encoder):
