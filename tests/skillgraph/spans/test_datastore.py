@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -51,6 +52,15 @@ def test_a_word_takes_the_labels_of_its_nearest_stored_words(small):
     assert store.size == 60 and store.head_digest == "abc"
     np.testing.assert_allclose(store.neighbour_labels(axis(BEGIN, 8)), [[0, 1, 0]], atol=1e-6)
     np.testing.assert_allclose(store.mix(axis(INSIDE, 8), UNSURE), [[0, 0, 1]], atol=1e-6)
+
+
+def test_asking_for_more_neighbours_than_stored_counts_only_those_found(small):
+    store = SpanDatastore.load(small, NeighbourMix(weight=1.0, neighbours=100, temperature=1.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow from the missing neighbours' cosines
+        found = store.neighbour_labels(axis(BEGIN, 8))
+    np.testing.assert_allclose(found.sum(axis=1), 1.0, atol=1e-6)
+    assert found[0].argmax() == BEGIN and found[0].min() > 0  # all 60 stored words weigh in
 
 
 def test_the_weight_sets_the_neighbours_share(small):
