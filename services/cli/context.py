@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+import click
 from tqdm import tqdm
 
 from ontology import EscoTaxonomy
@@ -37,3 +40,13 @@ def progress_bar(description: str, unit: str = "rows", total: int | None = None)
     return tqdm(
         desc=description, unit=unit, total=total, disable=not sys.stderr.isatty(), leave=False
     )
+
+
+def data_set_names(sets: str, file_of: Callable[[str], Path]) -> list[str]:
+    """The names in a comma-separated ``--sets`` option, each of whose ``file_of(name)``
+    exists; otherwise a usage error naming the missing ones."""
+    names = [name.strip() for name in sets.split(",") if name.strip()]
+    missing = [str(file_of(name)) for name in names if not file_of(name).is_file()]
+    if not names or missing:
+        raise click.BadParameter(f"no {', '.join(missing) or 'sets named'}", param_hint="--sets")
+    return names

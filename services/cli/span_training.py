@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from services.cli.context import CliContext
+from services.cli.context import CliContext, data_set_names
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -166,12 +166,7 @@ def build_span_datastore_command(
     head (spans.model): the nearest of them are mixed into its tags (spans.neighbours_weight)."""
     from training.span_datastore import build_span_datastore
 
-    names = [name.strip() for name in sets.split(",") if name.strip()]
-    missing = [name for name in names if not (data_root / name / "train.json").is_file()]
-    if not names or missing:
-        raise click.BadParameter(
-            f"no {data_root}/<set>/train.json for {missing or 'an empty list'}", param_hint="--sets"
-        )
+    names = data_set_names(sets, lambda name: data_root / name / "train.json")
     result = build_span_datastore(context.settings, data_root, names, max_sentences)
     click.echo(
         f"{result.words} words of {result.sentences} sentences stored in {result.directory} "

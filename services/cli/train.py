@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from services.cli.context import CliContext
+from services.cli.context import CliContext, data_set_names
 from services.cli.span_training import SHARED
 from skillgraph.modes import MAX_TOP_K
 from skillgraph.reranking import DEFAULT_DEPTH
@@ -202,12 +202,9 @@ def fit_reranker_command(
     from training.evaluation import load_benchmark
     from training.reranking import fit_reranker
 
-    names = [name.strip() for name in sets.split(",") if name.strip()]
-    if any("test" in name for name in names):
+    if any("test" in name for name in sets.split(",")):
         raise click.BadParameter("test sets are for measuring, not fitting", param_hint="--sets")
-    missing = [name for name in names if not (bench_dir / f"{name}.jsonl").is_file()]
-    if not names or missing:
-        raise click.BadParameter(f"no {missing or 'sets'} in {bench_dir}", param_hint="--sets")
+    names = data_set_names(sets, lambda name: bench_dir / f"{name}.jsonl")
     # Rankings come from the encoder and the index alone: no memory, re-ranker or span reader.
     settings = context.settings.replace(
         {"extraction.reranker": "", "memory.enabled": False, "spans.model": ""}

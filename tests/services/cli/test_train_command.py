@@ -121,6 +121,6 @@ def test_fit_reranker_writes_a_reranker_that_ranking_then_uses(cli, tmp_path):
     probabilities = [s["probability"] for s in skills]
     assert len(skills) == 3 and probabilities == sorted(probabilities, reverse=True)
 
-    for sets, message in (("house_test", "test sets are for measuring"), ("nope", "no ['nope']")):
+    for sets, message in (("house_test", "test sets are for measuring"), ("nope", "nope.jsonl")):
         refused = cli("fit-reranker", "--data", str(FIXTURES / "bench"), "--sets", sets)
         assert refused.exit_code == 2 and message in refused.stderr, refused.output
