@@ -65,8 +65,9 @@ def expose_hidden_states(trunk: onnx.ModelProto) -> onnx.ModelProto:
 
 
 def merge_head(trunk: onnx.ModelProto, head: onnx.ModelProto) -> onnx.ModelProto:
-    """One graph: the trunk's ``embedding`` and the head's ``probabilities`` and
-    ``span_states``, the head fed by the trunk's hidden states."""
+    """One graph: the trunk's ``embedding`` and the head's ``probabilities``, ``span_states``
+    and ``tag_states`` (what its classifier reads), the head fed by the trunk's hidden
+    states."""
     import onnx
     from onnx import compose, helper
 

@@ -31,7 +31,13 @@ from skillgraph.encoders.onnx_files import (
 from skillgraph.encoders.onnx_session import OnnxModel, open_onnx
 from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES, TAG_STATES
 from skillgraph.spans.datastore import DATASTORE_INDEX, NeighbourMix, SpanDatastore
-from skillgraph.spans.decoding import DECODINGS, DEFAULT_DECODING, Span, decode_spans
+from skillgraph.spans.decoding import (
+    DECODINGS,
+    DEFAULT_DECODING,
+    Span,
+    decode_spans,
+    first_sub_words,
+)
 from skillgraph.spans.heads import PACKED_HEAD, SpanHeadModel, SpanModelError
 from skillgraph.spans.labels import OUTSIDE
 from skillgraph.spans.taggers import open_tagger
@@ -148,12 +154,9 @@ def _mixed(
     with its nearest stored words; one search for the whole batch."""
     rows, positions = [], []
     for row, encoding in enumerate(encodings):
-        previous = None
-        for position, word in enumerate(encoding.word_ids):
-            if word is not None and word != previous:
-                rows.append(row)
-                positions.append(position)
-            previous = word
+        first = first_sub_words(encoding.word_ids)
+        rows += [row] * len(first)
+        positions += first
     mixed = probabilities.copy()
     words = (rows, positions)
     mixed[words] = datastore.mix(tag_states[words], probabilities[words])

@@ -79,6 +79,15 @@ def viterbi_tags(word_probabilities: np.ndarray) -> list[int]:
     return tags[::-1]
 
 
+def first_sub_words(word_ids: Sequence[int | None]) -> list[int]:
+    """Positions of each word's first sub-word: the ones whose tags decoding reads."""
+    return [
+        position
+        for position, word in enumerate(word_ids)
+        if word is not None and (position == 0 or word_ids[position - 1] != word)
+    ]
+
+
 def decode_spans(
     text: str,
     probabilities: np.ndarray,

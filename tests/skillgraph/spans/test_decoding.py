@@ -10,7 +10,7 @@ from tokenizers import Tokenizer
 
 from skillgraph.encoders import BASE_MODEL, resolve_model
 from skillgraph.spans import decode_spans
-from skillgraph.spans.decoding import viterbi_tags
+from skillgraph.spans.decoding import first_sub_words, viterbi_tags
 from skillgraph.spans.labels import BEGIN, INSIDE, OUTSIDE
 
 
@@ -118,3 +118,9 @@ def test_viterbi_keeps_a_valid_argmax_sequence():
 def test_an_unknown_decoding_is_refused(tokenizer):
     with pytest.raises(ValueError, match="decoding must be one of"):
         decode(tokenizer, "Python", {}, decoding="greedy")
+
+
+def test_first_sub_words_are_where_each_word_starts():
+    # [CLS] "java" "##script" "and" "sql" [SEP] [PAD]
+    assert first_sub_words([None, 0, 0, 1, 2, None, None]) == [1, 3, 4]
+    assert first_sub_words([]) == [] and first_sub_words([None, None]) == []
