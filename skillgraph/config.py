@@ -153,10 +153,11 @@ class SpanSettings:
     # mixed with the labels of the span sets' training words nearest to it, from the datastore
     # beside the head; this weight is their share (0: off). Not with a stand-alone tagger.
     neighbours_weight: Probability = 0.4
-    neighbours: Count = 32  # stored words per word
+    neighbours: Annotated[int, Bounds(1, 1024)] = 32  # stored words per word
     neighbours_temperature: Annotated[float, Bounds(0.001)] = 0.03  # of the softmax on cosines
-    neighbours_probes: Count = 8  # IVF lists searched per word (16 and 64: same F1)
-    neighbours_below: Annotated[float, Bounds(0.001, 1.0)] = 0.7  # look up words less sure
+    neighbours_probes: Annotated[int, Bounds(1, 1024)] = 8  # IVF lists searched (16, 64: same F1)
+    # Words whose best label is below this are looked up; a best label is never below 1/3.
+    neighbours_below: Annotated[float, Bounds(0.34, 1.0)] = 0.7
     # A calibration JSON's path, or a bare file name: one beside the span model (a profile's);
     # "" for the span model's own calibration.json.
     calibration: str = ""

@@ -57,6 +57,11 @@ Its transformer layers start from sentence-transformers/all-MiniLM-L6-v2 (Apache
 Part of its loss matched the teacher in `training/teachers/`. The calibration also used the
 skill-extraction benchmark's validation sets (Decorte et al., CC BY 4.0) and SkillSkape (Magron
 et al. 2024, MIT), with labels from ESCO (© European Union, https://esco.ec.europa.eu).
+
+`datastore.faiss` and `datastore.json`: the head's kNN datastore (NNOSE), every word of the span
+sets' train splits as the head's classifier reads it, with its BIO label (faiss IVF-PQ, no text);
+rebuilt by `skillgraph build-span-datastore`, mixed in by `spans.neighbours_weight`
+(docs/model-card.md).
 """
 
 

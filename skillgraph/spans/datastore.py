@@ -11,7 +11,7 @@ were. Only words the head is unsure of are looked up (most probable label below 
 in seven on the dev splits, with the F1 of looking up every word), which keeps the one pass
 fast (0.94x the ads per second without it). Strict span-F1 on the span sets' dev splits
 through the product: 42.6 / 34.6 / 75.3 without, 43.7 / 34.6 / 76.7 with (docs/benchmarks.md;
-exact search at fp32 gave 45.3 / 34.6 / 79.0, the 32-byte codes cost most of the difference).
+offline at fp32, exact search gave 45.3 / 34.6 / 79.0 and these 32-byte codes 44.4 / 35.5 / 76.9).
 It did nothing for the accurate profile's stand-alone tagger, fine-tuned whole on the same
 sentences, and is not used with it.
 
@@ -36,6 +36,7 @@ from skillgraph.spans.labels import LABELS
 
 DATASTORE_INDEX = "datastore.faiss"
 DATASTORE_MANIFEST = "datastore.json"
+MAX_NEIGHBOURS = 1024  # of neighbours and of probes
 _SMALL = 20_000  # words: below this a datastore is searched exactly (PQ codes need ~10k)
 
 
@@ -54,10 +55,10 @@ class NeighbourMix:
     def __post_init__(self) -> None:
         if not 0.0 <= self.weight <= 1.0:
             raise SpanModelError(f"neighbour weight must be in [0, 1], got {self.weight}")
-        if not 0.0 < self.below <= 1.0:
-            raise SpanModelError(f"neighbour gate must be in (0, 1], got {self.below}")
-        if self.neighbours < 1 or self.probes < 1:
-            raise SpanModelError("neighbours and probes must be at least 1")
+        if not 1 / len(LABELS) < self.below <= 1.0:  # a best label is never below 1/3
+            raise SpanModelError(f"neighbour gate must be in (1/3, 1], got {self.below}")
+        if not (1 <= self.neighbours <= MAX_NEIGHBOURS and 1 <= self.probes <= MAX_NEIGHBOURS):
+            raise SpanModelError(f"neighbours and probes must be between 1 and {MAX_NEIGHBOURS}")
         if not self.temperature > 0.0:
             raise SpanModelError(f"neighbour temperature must be above 0, got {self.temperature}")
 
@@ -163,6 +164,10 @@ def build_datastore(
 
     if len(keys) != len(labels) or not len(keys):
         raise SpanModelError(f"{len(keys)} keys and {len(labels)} labels: nothing to store")
+    if len(keys) >= _SMALL and keys.shape[1] % code_bytes:
+        raise SpanModelError(
+            f"{keys.shape[1]}-dimensional keys do not split into {code_bytes} PQ codes"
+        )
     keys = np.ascontiguousarray(keys, dtype=np.float32)
     keys /= np.maximum(np.linalg.norm(keys, axis=1, keepdims=True), 1e-12)
     if len(keys) < _SMALL:  # too few words to train codes on: kept exact
@@ -175,8 +180,11 @@ def build_datastore(
         sample = np.random.default_rng(seed).permutation(len(keys))[: 64 * lists]
         index.train(keys[np.sort(sample)])
     index.add_with_ids(keys, np.asarray(labels, dtype=np.int64))
-    target.mkdir(parents=True, exist_ok=True)
-    atomic_write(target / DATASTORE_INDEX, lambda path: faiss.write_index(index, str(path)))
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        atomic_write(target / DATASTORE_INDEX, lambda path: faiss.write_index(index, str(path)))
+    except OSError as exc:
+        raise SpanModelError(f"cannot write the span datastore into {target}: {exc}") from None
     counts = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(LABELS))
     manifest = {
         "labels": list(LABELS),

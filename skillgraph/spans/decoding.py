@@ -99,15 +99,12 @@ def decode_spans(
     """Spans of ``text`` from its tokens' label probabilities (tokens x labels)."""
     if decoding not in DECODINGS:
         raise ValueError(f"decoding must be one of {DECODINGS}, got {decoding!r}")
-    words: list[list[int]] = []  # token positions of each word, in order
-    last = None
-    for position, word in enumerate(word_ids):
-        if word is None:
-            continue
-        if word != last:
-            words.append([])
-            last = word
-        words[-1].append(position)
+    starts = first_sub_words(word_ids)
+    ends = [*starts[1:], len(word_ids)][: len(starts)]  # none when there is no word
+    words = [  # token positions of each word, in order
+        [t for t in range(a, b) if word_ids[t] is not None]
+        for a, b in zip(starts, ends, strict=True)
+    ]
     first = probabilities[[tokens[0] for tokens in words]] if words else probabilities[:0]
     tags = viterbi_tags(first) if decoding == "viterbi" else np.argmax(first, axis=1).tolist()
     spans: list[Span] = []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
+from skillgraph import Settings
+from skillgraph.runtime import load_span_reader
 from skillgraph.spans import CALIBRATION_FILE, DEFAULT_SPAN_MODEL, load_span_model, span_model_dir
 from tests.conftest import FIXTURES
 
@@ -49,7 +51,9 @@ def test_train_spans_exports_the_stand_alone_tagger(cli, tmp_path):
     assert manifest["name"] == "spans-smoke" and manifest["training"]["steps"] == 2
 
 
-def test_build_span_datastore_stores_words_beside_the_head_the_reader_then_uses(cli, tmp_path):
+def test_build_span_datastore_stores_words_beside_the_head_the_reader_then_uses(
+    cli, tmp_path, model_data_dir
+):
     head = tmp_path / "head"
     shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)
     for name in ("datastore.faiss", "datastore.json"):
@@ -71,6 +75,10 @@ def test_build_span_datastore_stores_words_beside_the_head_the_reader_then_uses(
     )  # fmt: skip
     assert spans.exit_code == 0, spans.stderr
     assert json.loads(spans.stdout)["id"] == "a"
+    settings = Settings(data_dir=model_data_dir).replace({"spans.model": str(head)})
+    reader = load_span_reader(settings)
+    assert reader.datastore is not None and reader.datastore.size == manifest["words"]
+    assert f"+knn:{manifest['digest'][:12]}" in reader.fingerprint
 
 
 def test_build_span_datastore_names_a_missing_set(cli):

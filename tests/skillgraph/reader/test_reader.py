@@ -73,6 +73,16 @@ def test_the_default_reader_mixes_in_the_heads_datastore_where_the_head_is_unsur
     assert tagged.datastore is None
 
 
+def test_a_head_without_a_datastore_reads_alone_and_says_so(model_data_dir, tmp_path, caplog):
+    head = tmp_path / "head"
+    shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)
+    for name in ("datastore.faiss", "datastore.json"):
+        (head / name).unlink()
+    reader = load_span_reader(Settings(data_dir=model_data_dir).replace({"spans.model": str(head)}))
+    assert reader.datastore is None and "+knn" not in reader.fingerprint
+    assert "has no datastore" in caplog.text and "build-span-datastore" in caplog.text
+
+
 def test_a_datastore_built_for_other_head_weights_is_refused(model_data_dir, tmp_path):
     head = tmp_path / "head"
     shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)

@@ -55,7 +55,7 @@ def test_a_word_takes_the_labels_of_its_nearest_stored_words(small):
 
 
 def test_asking_for_more_neighbours_than_stored_counts_only_those_found(small):
-    store = SpanDatastore.load(small, NeighbourMix(weight=1.0, neighbours=100, temperature=1.0))
+    store = SpanDatastore.load(small, NeighbourMix(weight=1.0, neighbours=100))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow from the missing neighbours' cosines
         found = store.neighbour_labels(axis(BEGIN, 8))
@@ -108,6 +108,12 @@ def test_a_manifest_with_other_labels_is_refused(small):
         SpanDatastore.load(small, NeighbourMix())
 
 
+def test_keys_that_do_not_split_into_the_codes_are_refused(tmp_path):
+    keys, labels = clustered(7_000, 30)
+    with pytest.raises(SpanModelError, match="do not split into 8 PQ codes"):
+        build_datastore(keys, labels, tmp_path, {}, code_bytes=8)
+
+
 def test_nothing_to_store_is_refused(tmp_path):
     with pytest.raises(SpanModelError, match="nothing to store"):
         build_datastore(np.zeros((3, 4)), np.zeros(2), tmp_path, {})
@@ -115,7 +121,14 @@ def test_nothing_to_store_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "settings",
-    [{"weight": 1.5}, {"neighbours": 0}, {"temperature": 0.0}, {"below": 0.0}, {"probes": 0}],
+    [
+        {"weight": 1.5},
+        {"neighbours": 0},
+        {"neighbours": 5000},
+        {"temperature": 0.0},
+        {"below": 1 / 3},  # a best label is never below a third: the mix would never run
+        {"probes": 0},
+    ],
 )
 def test_mix_settings_out_of_range_are_refused(settings):
     with pytest.raises(SpanModelError):

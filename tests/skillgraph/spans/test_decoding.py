@@ -124,3 +124,8 @@ def test_first_sub_words_are_where_each_word_starts():
     # [CLS] "java" "##script" "and" "sql" [SEP] [PAD]
     assert first_sub_words([None, 0, 0, 1, 2, None, None]) == [1, 3, 4]
     assert first_sub_words([]) == [] and first_sub_words([None, None]) == []
+
+
+def test_a_text_with_no_word_has_no_span():
+    empty = np.zeros((2, 3), np.float32)
+    assert decode_spans("", empty, [(0, 0), (0, 0)], [None, None]) == []
