@@ -37,12 +37,9 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
             # than int8 on the dev and validation sets, a third slower).
             Profile(
                 "accurate",
-                "spans from a stand-alone tagger (a second pass per sentence) and the example "
-                "memory seeded with SkillSkape (7k labelled job-ad sentences, kept apart from the "
-                "default memory): better spans, rankings and skill sets, about 0.4x the speed",
+                "spans from a stand-alone tagger (a second pass per sentence, with its own "
+                "calibration): better spans and skill sets, about 0.4x the speed",
                 {
-                    "memory.seed": "skillskape",
-                    "memory.name": "accurate",
                     "spans.tagger": "skillgraph-minilm-spans-2",
                     "spans.calibration": "calibration-accurate.json",
                 },

@@ -47,7 +47,11 @@ def model_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def small_settings(model_data_dir: Path) -> Settings:
-    return Settings(data_dir=model_data_dir)
+    """Default settings but an empty memory of their own: the default one holds the SkillSkape
+    seed once any full-ESCO run in this data directory has opened it."""
+    return Settings(data_dir=model_data_dir).replace(
+        {"memory.seed": "", "memory.name": "small-unseeded"}
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from skillgraph.faiss_threads import one_faiss_thread
 from skillgraph.memory.examples import StoredExample
 
 
@@ -48,7 +49,8 @@ class NeighbourIndex:
             return [[] for _ in range(len(queries))]
         k = min(k, len(self._examples))
         queries = np.ascontiguousarray(queries, dtype=np.float32)
-        similarities, rows = self._index.search(queries, k)
+        with one_faiss_thread():  # a few dozen queries per ad
+            similarities, rows = self._index.search(queries, k)
         return [
             [
                 Neighbour(self._examples[row], float(similarity))

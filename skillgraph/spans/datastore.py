@@ -32,6 +32,7 @@ import numpy as np
 from ontology.files import atomic_write
 from skillgraph.encoders.base import file_digest
 from skillgraph.errors import SpanModelError
+from skillgraph.faiss_threads import one_faiss_thread
 from skillgraph.spans.labels import LABELS
 
 DATASTORE_INDEX = "datastore.faiss"
@@ -121,18 +122,8 @@ class SpanDatastore:
         return distribution
 
     def _search(self, queries: np.ndarray, neighbours: int) -> tuple[np.ndarray, np.ndarray]:
-        """One thread: a batch has a few dozen unsure words, and waking OpenMP's threads beside
-        onnxruntime's cost more than the search (sentences read per second with the datastore
-        0.80x of without it, against 0.93x on one thread). OpenMP's thread count is per
-        calling thread, so other searches keep theirs."""
-        import faiss
-
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)
-        try:
+        with one_faiss_thread():  # a batch has a few dozen unsure words
             return self.index.search(queries, neighbours)
-        finally:
-            faiss.omp_set_num_threads(threads)
 
     def mix(self, states: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
         """``probabilities`` (words, labels) mixed with the neighbours' labels where the head is

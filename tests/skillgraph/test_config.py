@@ -139,14 +139,14 @@ def test_a_profile_is_chosen_by_flag_environment_or_file(tmp_path: Path):
 def test_every_layer_above_a_profile_still_wins(tmp_path: Path):
     path = tmp_path / "skillgraph.toml"
     path.write_text('profile = "accurate"\n[spans]\nprecision = "int8"\n')
-    settings = load_settings(path, environ={"SKILLGRAPH_MEMORY__SEED": ""})
+    settings = load_settings(path, environ={"SKILLGRAPH_SPANS__CALIBRATION": "mine.json"})
     assert settings.profile == "accurate"
     assert settings.spans.precision == "int8"  # the file over the profile
-    assert settings.memory.seed == ""  # the environment over the profile
-    assert settings.memory.name == PROFILES["accurate"].settings["memory.name"]
+    assert settings.spans.calibration == "mine.json"  # the environment over the profile
+    assert settings.spans.tagger == PROFILES["accurate"].settings["spans.tagger"]
     # The highest layer naming a profile chooses it.
     flagged = load_settings(path, {"profile": "fast"}, environ={"SKILLGRAPH_PROFILE": "accurate"})
-    assert flagged.profile == "fast" and flagged.memory.seed == ""
+    assert flagged.profile == "fast" and flagged.spans.tagger == Settings().spans.tagger
     assert flagged.spans.precision == "int8"
 
 

@@ -44,9 +44,9 @@ def test_threshold_prefers_precision_at_least_recall():
 
 def test_a_memory_seeded_with_skillskape_keeps_skillskape_out_of_the_calibration(tmp_path):
     sources = CalibrationSources(tmp_path, (tmp_path / "skillskape.csv",), tmp_path / "train")
-    plain = Settings(data_dir=tmp_path)
+    seeded = Settings(data_dir=tmp_path)  # the default memory is seeded
+    plain = seeded.replace({"memory.seed": ""})
     assert sources_for(plain, sources) == sources
-    seeded = plain.replace({"memory.seed": "skillskape"})
     assert sources_for(seeded, sources).skillskape == ()
     assert sources_for(seeded, sources).bench_dir == sources.bench_dir
     off = seeded.replace({"memory.enabled": False})  # no memory, nothing it could find

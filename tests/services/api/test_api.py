@@ -37,9 +37,12 @@ def test_extract_ranks_python_and_postgresql(api_url, http, full_graph):
     uris = {s["uri"] for s in skills}
     assert f"http://data.europa.eu/esco/skill/{PYTHON_UUID}" in uris and POSTGRES in uris
     for skill in skills:
-        assert set(skill) == {
+        # "evidence": the example memory's supporting examples (the seed's), only when any
+        assert set(skill) - {"evidence"} == {
             *("uri", "label", "score", "probability", "skill_type", "sentence", "start", "end")
         }
+        for example in skill.get("evidence", []):
+            assert set(example) == {"example_id", "text", "similarity"}
         assert text[skill["start"] : skill["end"]] == skill["sentence"]
     probabilities = [s["probability"] for s in skills]  # the re-ranker's order
     assert probabilities == sorted(probabilities, reverse=True)

@@ -31,8 +31,15 @@ def serve(graph: SkillGraph) -> AbstractContextManager[str]:
 
 
 def memory_graph(full_graph: SkillGraph, data_dir: Path, **overrides: str) -> SkillGraph:
+    """The full runtime with an unseeded memory of its own in ``data_dir``."""
     settings = full_graph.settings.replace(
-        {"data_dir": data_dir, "memory.enabled": "true", "memory.max_batch": "3", **overrides}
+        {
+            "data_dir": data_dir,
+            "memory.enabled": "true",
+            "memory.seed": "",
+            "memory.max_batch": "3",
+            **overrides,
+        }
     )
     return SkillGraph.assemble(settings, full_graph.taxonomy, full_graph.encoder, full_graph.index)
 

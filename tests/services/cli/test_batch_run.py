@@ -34,6 +34,6 @@ def test_settings_that_change_no_result_do_not_block_a_resume(tmp_path: Path):
         {"store.timeout": "5", "rdf.dataset": "other"},
     ):
         assert run_identity(options, base.replace(unchanged), {"command": "extract"}) == identity
-    for changed in ({"extraction.phrase_weight": "0.5"}, {"memory.seed": "skillskape"}):
+    for changed in ({"extraction.phrase_weight": "0.5"}, {"memory.seed": ""}):
         assert run_identity(options, base.replace(changed), {"command": "extract"}) != identity
     assert "secret" not in str(identity)

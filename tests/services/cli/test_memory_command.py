@@ -32,9 +32,9 @@ You know Python and SQL .,SQL,,SQL
 
 @pytest.fixture
 def memory_cli(cli, tmp_path):
-    """``cli`` on a memory named after the test's temporary directory."""
+    """``cli`` on an unseeded memory named after the test's temporary directory."""
     name = f"--set=memory.name={tmp_path.name}"
-    return lambda *args, **kwargs: cli(name, *args, **kwargs)
+    return lambda *args, **kwargs: cli(name, "--set=memory.seed=", *args, **kwargs)
 
 
 def write(path: Path, text: str) -> str:

@@ -81,9 +81,11 @@ def test_user_errors_are_one_line_without_traceback(cli, tmp_path):
     assert unknown.exit_code == 1 and "no-such-snapshot" in unknown.stderr
 
 
-def test_the_accurate_profile_seeds_its_own_memory(cli, model_data_dir, tmp_path, monkeypatch):
-    """``--profile accurate`` and ``SKILLGRAPH_PROFILE=accurate`` run with the SkillSkape seed,
-    which backs skills with evidence; the fast default has no memory to draw on."""
+def test_the_default_memory_is_seeded_and_profiles_are_chosen_by_flag_or_environment(
+    cli, model_data_dir, tmp_path, monkeypatch
+):
+    """The default memory holds the SkillSkape seed, which backs skills with evidence (an
+    unseeded one does not); ``--profile accurate`` and ``SKILLGRAPH_PROFILE=accurate`` agree."""
     ads = tmp_path / "ads.jsonl"
     # Close to SkillSkape sentences about databases and SQL, which are in the seed.
     text = (
@@ -91,25 +93,27 @@ def test_the_accurate_profile_seeds_its_own_memory(cli, model_data_dir, tmp_path
         "ensuring smooth data integration across platforms such as Oracle and SQL."
     )
     ads.write_text(json.dumps({"id": "ad-1", "text": text}) + "\n")
-    name = f"test-accurate-{tmp_path.name}"  # a memory of this test's own, removed below
+    name = f"test-seeded-{tmp_path.name}"  # memories of this test's own, removed below
     memory = model_data_dir / "memory" / f"{name}.sqlite3"
 
-    def skills(*options: str) -> list[dict]:
-        result = cli(*options, "--set", f"memory.name={name}", "extract", str(ads), "--top-k", "5")
+    def skills(*options: str, memory_name: str = name) -> list[dict]:
+        chosen = ("--set", f"memory.name={memory_name}")
+        result = cli(*options, *chosen, "extract", str(ads), "--top-k", "5")
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)["skills"]
 
     try:
         fast = skills()
-        assert not memory.exists()  # the fast profile seeds nothing
-        accurate = skills("--profile", "accurate")
         assert memory.is_file()
-        assert any(skill.get("evidence") for skill in accurate)  # seed examples back skills
-        assert not any(skill.get("evidence") for skill in fast)
+        assert any(skill.get("evidence") for skill in fast)  # seed examples back skills
+        unseeded = skills("--set", "memory.seed=", memory_name=f"{name}-unseeded")
+        assert not any(skill.get("evidence") for skill in unseeded)
+        accurate = skills("--profile", "accurate")
+        assert any(skill.get("evidence") for skill in accurate)
         monkeypatch.setenv("SKILLGRAPH_PROFILE", "accurate")
         assert skills() == accurate
     finally:
-        for path in memory.parent.glob(f"{name}.sqlite3*"):
+        for path in memory.parent.glob(f"{name}*.sqlite3*"):
             path.unlink()
 
 

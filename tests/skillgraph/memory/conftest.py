@@ -19,7 +19,9 @@ DIGITAL_CONTENT = P + "d822b4b2-26c7-4bd9-970d-229c6504f615"
 @pytest.fixture
 def small_memory_graph(small_graph: SkillGraph, tmp_path: Path) -> SkillGraph:
     """The small-ESCO runtime with an empty memory of its own."""
-    settings = small_graph.settings.replace({"data_dir": tmp_path, "memory.enabled": "true"})
+    settings = small_graph.settings.replace(
+        {"data_dir": tmp_path, "memory.enabled": "true", "memory.seed": ""}
+    )
     return SkillGraph.assemble(
         settings, small_graph.taxonomy, small_graph.encoder, small_graph.index
     )
@@ -28,5 +30,7 @@ def small_memory_graph(small_graph: SkillGraph, tmp_path: Path) -> SkillGraph:
 @pytest.fixture
 def full_memory_graph(full_graph: SkillGraph, tmp_path: Path) -> SkillGraph:
     """The full runtime with an empty memory of its own."""
-    settings = full_graph.settings.replace({"data_dir": tmp_path, "memory.enabled": "true"})
+    settings = full_graph.settings.replace(
+        {"data_dir": tmp_path, "memory.enabled": "true", "memory.seed": ""}
+    )
     return SkillGraph.assemble(settings, full_graph.taxonomy, full_graph.encoder, full_graph.index)
