@@ -89,10 +89,18 @@ class SkillIndex:
     """Nearest skill texts for query vectors (inner product on unit vectors = cosine)."""
 
     def __init__(
-        self, key: VectorKey, rows: IndexRows, index: faiss.Index, settings: IndexSettings
+        self,
+        key: VectorKey,
+        rows: IndexRows,
+        index: faiss.Index,
+        settings: IndexSettings,
+        vectors: np.ndarray | None = None,
     ) -> None:
         self.key = key
         self.rows = rows
+        # The rows' vectors (file-backed when they come from the cache), for scoring a given
+        # skill's labels without encoding them again; None when not kept.
+        self.vectors = vectors
         self.kind = settings.kind
         self._structure = index_kind(settings.kind)
         self._index = index
@@ -127,8 +135,9 @@ def build_index_in_memory(
     rows = IndexRows.from_taxonomy(taxonomy, descriptions=descriptions)
     key = VectorKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
     settings = IndexSettings(kind="exact")
-    index = index_kind("exact").build(encode_texts(rows.texts, encoder), rows.label_rows, settings)
-    return SkillIndex(key, rows, index, settings)
+    vectors = encode_texts(rows.texts, encoder)
+    index = index_kind("exact").build(vectors, rows.label_rows, settings)
+    return SkillIndex(key, rows, index, settings, vectors)
 
 
 def load_or_build_index(
@@ -148,7 +157,7 @@ def load_or_build_index(
     key = VectorKey(taxonomy.release.name, rows.digest(), encoder.name, encoder.fingerprint)
     vectors = load_or_encode(rows.texts, encoder, key, cache_root, "ESCO texts", progress)
     index = _structure(kind, key.directory(cache_root), vectors, rows.label_rows, settings)
-    return SkillIndex(key, rows, index, settings)
+    return SkillIndex(key, rows, index, settings, vectors)
 
 
 def _structure(

@@ -91,8 +91,16 @@ class MemoryRetriever:
         self.retriever = retriever
         self.memory = memory
         self.settings = settings
+        index = retriever.index
+        same_encoder = (index.key.encoder, index.key.fingerprint) == (
+            memory.encoder.name,
+            memory.encoder.fingerprint,
+        )
         self.scorer = scorer or SkillLabelScorer(
-            retriever.index.rows, memory.encoder, retriever.description_weight
+            index.rows,
+            memory.encoder,
+            retriever.description_weight,
+            index.vectors if same_encoder else None,
         )
 
     @property

@@ -2,7 +2,10 @@
 (descriptions weighted, when they take part).
 
 The memory can support skills the index search did not return; to re-score them on the same
-scale it needs their cosine. Their texts are encoded on first use and kept.
+scale it needs their cosine. Their texts' vectors come from the index's (the same encoder's)
+or, where it keeps none, are encoded on first use; either way they are kept. Encoding them one
+skill at a time cost a fresh process with the SkillSkape seed 0.72x the ads per second of
+reading the index's (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -31,9 +34,17 @@ class _SkillTexts:
 
 
 class SkillLabelScorer:
-    def __init__(self, rows: IndexRows, encoder: Encoder, description_weight: float) -> None:
+    def __init__(
+        self,
+        rows: IndexRows,
+        encoder: Encoder,
+        description_weight: float,
+        vectors: np.ndarray | None = None,
+    ) -> None:
+        """``vectors``: the rows' vectors by ``encoder``, when the index has them."""
         self._rows = rows
         self._encoder = encoder
+        self._vectors = vectors
         self._description_weight = description_weight
         self._position = {uri: i for i, uri in enumerate(rows.skill_uris)}
         # Rows grouped by skill: rows of skill s are _order[_starts[s] : _starts[s + 1]].
@@ -67,7 +78,10 @@ class SkillLabelScorer:
         weights = np.where(
             kinds == TextKind.DESCRIPTION, np.float32(self._description_weight), np.float32(1.0)
         ).astype(np.float32)
-        vectors = self._encoder.encode([self._rows.texts[int(r)] for r in rows])
+        if self._vectors is not None:
+            vectors = np.asarray(self._vectors[rows], dtype=np.float32)
+        else:
+            vectors = self._encoder.encode([self._rows.texts[int(r)] for r in rows])
         texts = _SkillTexts(rows, vectors, weights)
         with self._lock:
             self._texts[uri] = texts
