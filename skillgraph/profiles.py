@@ -38,7 +38,7 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
             Profile(
                 "accurate",
                 "spans from a stand-alone tagger (a second pass per sentence, with its own "
-                "calibration): better spans and skill sets, about 0.4x the speed",
+                "calibration): better spans and skill sets, about half the speed",
                 {
                     "spans.tagger": "skillgraph-minilm-spans-2",
                     "spans.calibration": "calibration-accurate.json",
