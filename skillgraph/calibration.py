@@ -7,6 +7,11 @@ labels the query spells out and how many labels it has, the skill's type and how
 A logistic model per path (``span``, ``sentence``) turns them into a probability; candidates at
 or above ``threshold`` are accepted. The model is a small JSON file of coefficients fitted by
 ``training/calibration.py`` on annotated data that is not a test set.
+
+The threshold holds for the candidates it was chosen on: the file records the settings that
+shape them (:data:`FITTED_SETTINGS`), and :func:`settings_drift` says which of them a runtime
+has changed since (the runtime warns: a memory or datastore switched off, or another memory
+seed, moves every score the model reads).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from skillgraph.config import Settings
 from skillgraph.errors import CalibrationError
 from skillgraph.index import TextKind
 from skillgraph.label_overlap import content_words, label_share
@@ -44,7 +50,57 @@ FEATURES = (
     "spans_in_sentence",
     "label_overlap",
     "log_labels",
+    "evidence",
 )
+# Settings that change the candidates and the features a calibration reads (the span reader and
+# encoder are recorded by name beside them).
+FITTED_SETTINGS = (
+    "extraction.description_weight",
+    "memory.enabled",
+    "memory.seed",
+    "memory.k",
+    "memory.temperature",
+    "memory.weight",
+    "memory.min_similarity",
+    "spans.tagger",
+    "spans.precision",
+    "spans.decoding",
+    "spans.neighbours_weight",
+    "spans.neighbours",
+    "spans.neighbours_temperature",
+    "spans.neighbours_below",
+    "spans.candidates_per_span",
+    "spans.candidates_per_sentence",
+    "spans.candidates_per_span_sentence",
+)
+
+
+def fitted_settings(settings: Settings) -> dict[str, Any]:
+    """The values of :data:`FITTED_SETTINGS` in ``settings``, by dotted key."""
+    found = {}
+    for key in FITTED_SETTINGS:
+        section, name = key.split(".")
+        found[key] = getattr(getattr(settings, section), name)
+    return found
+
+
+def settings_drift(recorded: Mapping[str, Any], settings: Settings) -> list[str]:
+    """Each recorded setting that ``settings`` holds another value of, as "key: was -> now".
+    Settings of a part that is off both then and now do not count: the memory's while it is
+    disabled, the head's datastore (``spans.neighbours*``) while a stand-alone tagger reads."""
+    now = fitted_settings(settings)
+    unused = []
+    if recorded.get("memory.enabled") is False and not now["memory.enabled"]:
+        unused.append("memory.")
+    if recorded.get("spans.tagger") and now["spans.tagger"]:
+        unused.append("spans.neighbours")
+    drift = []
+    for key, was in recorded.items():
+        if key not in now or key.startswith(tuple(unused)):
+            continue  # a setting this version no longer has, or one that cannot matter
+        if now[key] != was:
+            drift.append(f"{key}: {was!r} -> {now[key]!r}")
+    return drift
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +126,8 @@ class CandidateFacts:
     # chances of a match by accident).
     label_overlap: float
     labels: int
+    # The cosine of the closest memory example naming the skill (0: none supports it).
+    evidence: float = 0.0
 
     def vector(self) -> list[float]:
         overlap = label_share(content_words(self.query_text), self.matched_text)
@@ -90,6 +148,7 @@ class CandidateFacts:
             float(min(self.spans_in_sentence, 10)),
             self.label_overlap,
             math.log1p(self.labels),
+            self.evidence,
         ]
 
 

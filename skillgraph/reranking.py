@@ -4,12 +4,15 @@ likely each is a skill the sentence names.
 The encoder ranks skills by meaning alone. Whether the words of a skill's label appear in the
 sentence is evidence it misses ("experience with **project management** tools" names
 *project management*), and a skill with many alternative labels gets many chances to match by
-accident. Each of a sentence's best ``depth`` candidates is described by seven numbers (below)
-and a logistic model gives the probability that it is one the sentence names; the candidates
-are ordered by it. Their scores stay the encoder's cosines, so ``min_score`` means what it
+accident; an example in the memory (:mod:`skillgraph.memory`) that names the skill and reads
+almost like the sentence is evidence the memory's score blend understates. Each of a
+sentence's best ``depth`` candidates is described by eight numbers (below) and a logistic model
+gives the probability that it is one the sentence names; the candidates are ordered by it.
+Their scores stay the encoder's cosines (raised by the memory), so ``min_score`` means what it
 did. The model is a small JSON document fitted by ``skillgraph fit-reranker``
-(:mod:`training.reranking`) on the HOUSE and TECH validation sentences, for one encoder: a
-cosine means something else to another. Cross-validated figures are in docs/benchmarks.md.
+(:mod:`training.reranking`) on the HOUSE and TECH validation sentences, with the configured
+memory, for one encoder: a cosine means something else to another. Cross-validated figures are
+in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ RANK_FEATURES = (
     "preferred_overlap",  # the same for the preferred label alone
     "preferred_label",  # whether the preferred label (not an alternative) matched best
     "log_labels",  # log(1 + the skill's labels in the index)
+    "evidence",  # the cosine of the closest memory example naming the skill (0: none)
 )
 SHIPPED_RERANKERS_DIR = Path(__file__).parent / "rerankers"
 
@@ -114,6 +118,7 @@ class RankFeatures:
                 overlap.preferred,
                 float(candidate.kind == TextKind.PREFERRED),
                 math.log1p(overlap.labels),
+                max((e.similarity for e in candidate.evidence), default=0.0),
             )
         return found
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ontology import EscoTaxonomy, find_snapshot, read_snapshot
-from skillgraph.calibration import Calibrator
+from skillgraph.calibration import Calibrator, settings_drift
 from skillgraph.config import ExtractionSettings, MemorySettings, Settings, SpanSettings
 from skillgraph.encoders import Encoder, load_encoder, onnx_model_dir, resolve_model
 from skillgraph.errors import CalibrationError
@@ -122,7 +122,18 @@ def load_calibrator(settings: Settings) -> Calibrator | None:
     if not path.is_file() and not settings.spans.calibration:
         log.warning("no calibration at %s yet: run `skillgraph calibrate`", path)
         return None
-    return Calibrator.load(path)
+    calibrator = Calibrator.load(path)
+    recorded = calibrator.details.get("fitted_with")
+    drift = settings_drift(recorded, settings) if isinstance(recorded, dict) else []
+    if drift:
+        log.warning(
+            "the calibration %s was fitted under other settings (%s): its probabilities and "
+            "threshold may not hold for these; fit one for them with `skillgraph calibrate "
+            "--output FILE` and spans.calibration = FILE",
+            path,
+            "; ".join(drift),
+        )
+    return calibrator
 
 
 def load_reranker(settings: Settings, encoder: Encoder, index: SkillIndex) -> Reranker | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ontology import EscoTaxonomy
 from ontology.files import atomic_write
 from skillgraph import SkillGraph
-from skillgraph.calibration import Calibrator
+from skillgraph.calibration import Calibrator, fitted_settings
 from skillgraph.config import Settings
 from skillgraph.errors import CalibrationError
 from skillgraph.runtime import calibration_path
@@ -124,6 +124,7 @@ def calibrate(
         "span_model": settings.spans.model,
         "encoder": extraction.reader.name,
         "esco_version": graph.taxonomy.release.version,
+        "fitted_with": fitted_settings(settings),
         "weights_by_source": {
             "validation": sources.validation_weight,
             "skillskape": sources.skillskape_weight,

@@ -1,7 +1,7 @@
 """Fit the ranking modes' re-ranker (:mod:`skillgraph.reranking`) on annotated sentences.
 
 Each sentence is ranked as the ranking mode ranks it (the sentence and its phrases, through the
-configured index and encoder, no re-ranking) to the re-ranker's depth; every candidate is an
+configured index, encoder and example memory, no re-ranking) to the re-ranker's depth; every candidate is an
 example, positive when it is one of the sentence's gold skills. The L2 strength is chosen by
 repeated K-fold cross-validation over sentences, pooled across the given sets (a single small
 set is too noisy to choose on), and those cross-validated figures are written into the JSON
@@ -160,6 +160,10 @@ def fit_reranker(
         encoder=graph.encoder.model_name,
         details={
             "fitted_on": {name: len(found) for name, found in ranked.items()},
+            "memory": {
+                "seed": graph.settings.memory.seed if graph.memory is not None else None,
+                "examples": 0 if graph.memory is None else len(graph.memory),
+            },
             "l2": best.l2,
             "cross_validation": {
                 "folds": folds,

@@ -205,10 +205,9 @@ def fit_reranker_command(
     if any("test" in name for name in sets.split(",")):
         raise click.BadParameter("test sets are for measuring, not fitting", param_hint="--sets")
     names = data_set_names(sets, lambda name: bench_dir / f"{name}.jsonl")
-    # Rankings come from the encoder and the index alone: no memory, re-ranker or span reader.
-    settings = context.settings.replace(
-        {"extraction.reranker": "", "memory.enabled": False, "spans.model": ""}
-    )
+    # Rankings come as the ranking mode finds them (the memory's evidence is a feature), less
+    # the re-ranker being fitted; the span reader plays no part.
+    settings = context.settings.replace({"extraction.reranker": "", "spans.model": ""})
     graph = SkillGraph.load(settings)
     sentences = {n: load_benchmark(bench_dir / f"{n}.jsonl", graph.taxonomy) for n in names}
     model = fit_reranker(graph, sentences, depth, repeats=repeats)

@@ -1,8 +1,10 @@
-"""The calibration file: features, round trip, and the shipped one."""
+"""The calibration file: features, round trip, the settings it was fitted under, and the
+shipped ones."""
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import replace
 
@@ -11,13 +13,18 @@ import pytest
 
 from skillgraph.calibration import (
     FEATURES,
+    FITTED_SETTINGS,
     CalibrationError,
     Calibrator,
     CandidateFacts,
     LogisticModel,
     content_words,
+    fitted_settings,
+    settings_drift,
 )
+from skillgraph.config import Settings
 from skillgraph.index import TextKind
+from skillgraph.runtime import load_calibrator
 from skillgraph.spans import CALIBRATION_FILE, DEFAULT_SPAN_MODEL, span_model_dir
 
 
@@ -42,6 +49,9 @@ def test_features_say_how_much_of_the_skills_labels_the_query_spells_out():
     found = replace(facts("span", 0.8), label_overlap=0.5, labels=3)
     vector = dict(zip(FEATURES, found.vector(), strict=True))
     assert vector["label_overlap"] == 0.5 and vector["log_labels"] == pytest.approx(math.log1p(3))
+    assert vector["evidence"] == 0.0  # no memory example supports it
+    supported = dict(zip(FEATURES, replace(found, evidence=0.8).vector(), strict=True))
+    assert supported["evidence"] == 0.8
 
 
 def test_probabilities_follow_each_paths_model_and_survive_json(tmp_path):
@@ -79,3 +89,42 @@ def test_the_shipped_calibration_loads_and_has_a_threshold():
     calibrator = Calibrator.load(span_model_dir(DEFAULT_SPAN_MODEL) / CALIBRATION_FILE)
     assert 0.0 < calibrator.threshold < 1.0
     assert set(calibrator.models) == {"span", "sentence"}
+
+
+def test_settings_drift_names_each_setting_that_moved_since_fitting():
+    settings = Settings()
+    recorded = fitted_settings(settings)
+    assert list(recorded) == list(FITTED_SETTINGS)
+    assert settings_drift(recorded, settings) == []
+    unseeded = settings.replace({"memory.seed": "", "spans.neighbours_weight": 0.0})
+    assert settings_drift(recorded, unseeded) == [
+        "memory.seed: 'skillskape' -> ''",
+        "spans.neighbours_weight: 0.4 -> 0.0",
+    ]
+    # A memory off when fitted and now: its parameters cannot matter; a key this version no
+    # longer knows is not a drift either.
+    off = {**fitted_settings(settings.replace({"memory.enabled": False})), "gone.key": 1}
+    assert settings_drift(off, settings.replace({"memory.enabled": False, "memory.k": 9})) == []
+    assert settings_drift(off, settings) == ["memory.enabled: False -> True"]
+    tagged = settings.replace({"profile": "accurate"})
+    assert settings_drift(fitted_settings(tagged), tagged.replace({"spans.neighbours": 8})) == []
+
+
+@pytest.mark.parametrize(
+    ("profile", "file"), [("fast", CALIBRATION_FILE), ("accurate", "calibration-accurate.json")]
+)
+def test_each_shipped_calibration_was_fitted_under_its_profiles_settings(profile, file):
+    calibrator = Calibrator.load(span_model_dir(DEFAULT_SPAN_MODEL) / file)
+    settings = Settings().replace({"profile": profile})
+    assert settings_drift(calibrator.details["fitted_with"], settings) == []
+
+
+def test_the_runtime_warns_when_a_calibration_is_read_under_other_settings(tmp_path, caplog):
+    settings = Settings(data_dir=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="skillgraph.runtime"):
+        assert load_calibrator(settings) is not None
+    assert not caplog.records
+    with caplog.at_level(logging.WARNING, logger="skillgraph.runtime"):
+        assert load_calibrator(settings.replace({"memory.seed": ""})) is not None
+    (record,) = caplog.records
+    assert "fitted under other settings (memory.seed: 'skillskape' -> '')" in record.getMessage()

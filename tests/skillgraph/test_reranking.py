@@ -1,6 +1,6 @@
-"""The ranking modes' re-ranker: its features, its ordering, its JSON, and how the runtime and the
-extractor use it (fakes and the small ESCO export; the shipped model is exercised by the
-integration tests of the ranking mode)."""
+"""The ranking modes' re-ranker: its features (memory evidence among them), its ordering, its
+JSON, and how the runtime and the extractor use it (fakes and the small ESCO export; the
+shipped model is exercised by the integration tests of the ranking mode)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from skillgraph import Ranking, Settings, SkillGraph, Threshold
 from skillgraph.errors import CalibrationError
 from skillgraph.index import IndexRows, TextKind, build_index_in_memory
 from skillgraph.logistic import LogisticModel
+from skillgraph.records import Evidence
 from skillgraph.reranking import (
     RANK_FEATURES,
     RankFeatures,
@@ -52,8 +53,9 @@ def _model(weights: dict[str, float], depth: int = 5, encoder: str = "fake-words
 
 
 def test_features_describe_scores_ranks_and_the_labels_words_in_the_sentence():
+    supported = (Evidence(7, "We cook pasta.", 0.9), Evidence(8, "Cooking daily.", 0.7))
     candidates = [
-        Candidate("skill/c", 0.8, 4, TextKind.ALT),
+        Candidate("skill/c", 0.8, 4, TextKind.ALT, evidence=supported),
         Candidate("skill/a", 0.6, 0, TextKind.PREFERRED),
         Candidate("skill/b", 0.5, 2, TextKind.PREFERRED),
     ]
@@ -69,6 +71,8 @@ def test_features_describe_scores_ranks_and_the_labels_words_in_the_sentence():
     assert column["preferred_overlap"].tolist() == [0.0, 1.0, 0.0]
     assert column["preferred_label"].tolist() == [0.0, 1.0, 1.0]
     assert np.allclose(column["log_labels"], np.log1p([3, 2, 1]))
+    # the closest memory example naming the skill; none for skills no example supports
+    assert column["evidence"].tolist() == [0.9, 0.0, 0.0]
 
 
 def test_rerank_orders_by_probability_and_reports_it():
