@@ -50,7 +50,6 @@ FEATURES = (
     "spans_in_sentence",
     "label_overlap",
     "log_labels",
-    "evidence",
 )
 # Settings that change the candidates and the features a calibration reads (the span reader and
 # encoder are recorded by name beside them).
@@ -126,8 +125,6 @@ class CandidateFacts:
     # chances of a match by accident).
     label_overlap: float
     labels: int
-    # The cosine of the closest memory example naming the skill (0: none supports it).
-    evidence: float = 0.0
 
     def vector(self) -> list[float]:
         overlap = label_share(content_words(self.query_text), self.matched_text)
@@ -148,7 +145,6 @@ class CandidateFacts:
             float(min(self.spans_in_sentence, 10)),
             self.label_overlap,
             math.log1p(self.labels),
-            self.evidence,
         ]
 
 

@@ -188,7 +188,6 @@ class SpanExtraction:
                 spans_in_sentence=spans_in_sentence,
                 label_overlap=overlap.best,
                 labels=overlap.labels,
-                evidence=max((e.similarity for e in candidate.evidence), default=0.0),
             )
             proposals.append(_Local(candidate, facts, span.start, span.end, float("nan")))
         return proposals

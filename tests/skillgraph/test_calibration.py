@@ -49,9 +49,6 @@ def test_features_say_how_much_of_the_skills_labels_the_query_spells_out():
     found = replace(facts("span", 0.8), label_overlap=0.5, labels=3)
     vector = dict(zip(FEATURES, found.vector(), strict=True))
     assert vector["label_overlap"] == 0.5 and vector["log_labels"] == pytest.approx(math.log1p(3))
-    assert vector["evidence"] == 0.0  # no memory example supports it
-    supported = dict(zip(FEATURES, replace(found, evidence=0.8).vector(), strict=True))
-    assert supported["evidence"] == 0.8
 
 
 def test_probabilities_follow_each_paths_model_and_survive_json(tmp_path):

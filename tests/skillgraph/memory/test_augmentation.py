@@ -92,15 +92,3 @@ def test_a_negative_example_pushes_a_skill_down_for_near_texts(full_memory_graph
     assert scores.get(PYTHON, -1.0) < before[PYTHON] - 0.2
     assert len(after) == 10  # the next skill took its place
 
-
-def test_the_extraction_mode_weighs_a_supporting_example_as_evidence(full_memory_graph):
-    graph = full_memory_graph
-    (added,) = graph.memory.add([LabelledExample(EXAMPLE, (SANITATION,))])
-    (sentences,) = graph.extractor.segmenter.split_many([EXAMPLE])
-    proposals = [p for sentence in graph.spans.proposals(sentences) for p in sentence]
-    for proposal in proposals:  # the calibration reads the closest supporter's cosine
-        supporters = [e.similarity for e in proposal.candidate.evidence]
-        assert proposal.facts.evidence == max(supporters, default=0.0)
-    taught = [p for p in proposals if p.candidate.skill_uri == SANITATION]
-    assert taught and all(p.facts.evidence > 0.9 for p in taught)  # the example itself
-    assert [e.example_id for e in taught[0].candidate.evidence] == [added.example.id]
