@@ -127,10 +127,12 @@ SKILLS = {
         "install gas boilers and central heating systems": "install heating boiler",
     },
     "site-joiner": {
-        "hang internal doors": "fit doors",
-        # "clean the work area" linked "perform cleaning duties" until the calibration for the
-        # seeded memory (2026-12-07), which gives it 0.059, under the 0.10 threshold: no longer
-        # a sure case (step linking F1 45.2 -> 42.6, docs/benchmarks.md).
+        "clean the work area": "perform cleaning duties",
+        # "hang internal doors" linked "fit doors" until the three-layer span head (2026-12-07),
+        # which tags no span in the bare phrase (it does in "You will hang internal doors."):
+        # the sentence path gives it 0.015, under the 0.06 threshold, so it is no longer a sure
+        # case (step linking F1 42.6 -> 41.2, docs/benchmarks.md). "clean the work area", out
+        # of the sure cases with the seeded memory's calibration (0.059), is back at 0.32.
     },
     "home-care-assistant": {
         "administer medication in line with the care plan": "administer prescribed medication",
