@@ -91,4 +91,3 @@ def test_a_negative_example_pushes_a_skill_down_for_near_texts(full_memory_graph
     scores = {m.uri: m.score for m in after}
     assert scores.get(PYTHON, -1.0) < before[PYTHON] - 0.2
     assert len(after) == 10  # the next skill took its place
-
