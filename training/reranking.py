@@ -1,11 +1,11 @@
 """Fit the ranking modes' re-ranker (:mod:`skillgraph.reranking`) on annotated sentences.
 
 Each sentence is ranked as the ranking mode ranks it (the sentence and its phrases, through the
-configured index, encoder and example memory, no re-ranking) to the re-ranker's depth; every candidate is an
-example, positive when it is one of the sentence's gold skills. The L2 strength is chosen by
-repeated K-fold cross-validation over sentences, pooled across the given sets (a single small
-set is too noisy to choose on), and those cross-validated figures are written into the JSON
-document with the model, which is then fitted on every sentence.
+configured index, encoder and example memory, no re-ranking) to the re-ranker's depth; every
+candidate is an example, positive when it is one of the sentence's gold skills. The L2
+strength is chosen by repeated K-fold cross-validation over sentences, pooled across the given
+sets (a single small set is too noisy to choose on), and those cross-validated figures are
+written into the JSON document with the model, which is then fitted on every sentence.
 
     skillgraph fit-reranker  # HOUSE + TECH validation, into the shipped re-ranker's place
 """
