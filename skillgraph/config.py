@@ -200,7 +200,7 @@ class ProcedureSettings:
     skill_linking: StepLinking = "extraction"
     skills_per_step: Count = 3  # at most, with "extraction"
     # A step keeps a skill at this calibrated probability; 0: the extraction's own threshold.
-    skill_threshold: Probability = 0.06
+    skill_threshold: Probability = 0.14
     # An event ("before installing pipework") names a step of the ad at this cosine.
     event_match_threshold: Cosine = 0.8
     # A prediction query's step names a graph node at this cosine (exact text always does).

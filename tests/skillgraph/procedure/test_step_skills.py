@@ -10,7 +10,7 @@ import pytest
 
 from skillgraph import Ranking, SkillGraph
 from skillgraph.procedure import LinkedSkill, induce_graph
-from skillgraph.procedure.step_skills import StepSkillLinker
+from skillgraph.procedure.step_skills import StepSkillLinker, duty_sentence
 
 LINKING_SET = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "step_links.jsonl"
 STEPS = ["operate forklift trucks", "administer prescribed medication", "work alternate weekends"]
@@ -38,6 +38,15 @@ def test_steps_link_through_the_extraction_core(linker, full_graph):
         assert 1 <= len(found) <= settings.skills_per_step
         assert all(p is not None and p >= settings.skill_threshold for p in probabilities)
         assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_steps_are_read_as_the_duty_sentence_they_stand_for(linker, full_graph):
+    assert duty_sentence(" hang internal doors. ") == "You will hang internal doors."
+    step = "hang internal doors"
+    (linked,) = linker.link([step])
+    (read,) = full_graph.extractor.extract_many([duty_sentence(step)], linker.mode())
+    assert linked == tuple(LinkedSkill(m.uri, m.label, m.score, m.probability) for m in read)
+    assert "fit doors" in {s.label for s in linked}  # the bare phrase gets no span
 
 
 def test_ranking_gives_the_ranking_modes_top_k(full_graph):
