@@ -53,6 +53,11 @@ class SkillLabelScorer:
         self._texts: dict[str, _SkillTexts] = {}
         self._lock = threading.Lock()
 
+    @property
+    def vectors(self) -> np.ndarray | None:
+        """The rows' vectors it reads; None when it encodes each skill's texts instead."""
+        return self._vectors
+
     def score(self, query: np.ndarray, uri: str) -> LabelScore | None:
         """None for a skill the index does not know."""
         texts = self._skill_texts(uri)

@@ -37,4 +37,4 @@ def test_scores_read_the_index_vectors_and_match_encoding_the_labels(small_graph
 
 def test_the_memory_retriever_reads_the_index_vectors_of_its_own_encoder(small_memory_graph):
     retriever = small_memory_graph.extractor.retriever
-    assert retriever.scorer._vectors is small_memory_graph.index.vectors
+    assert retriever.scorer.vectors is small_memory_graph.index.vectors
