@@ -19,9 +19,12 @@ import numpy as np
 from skillgraph.config import IndexSettings
 from skillgraph.errors import IndexBuildError
 
-# faiss searches small query batches without BLAS below this many queries (1.x: 20, later
-# 128000); its non-BLAS loop is several times slower on CPUs without AVX-512.
-faiss.cvar.distance_compute_blas_threshold = 20
+# Brute-force searches always take faiss's per-query loop, never BLAS (which it switches to at
+# 20 queries): BLAS sums in another order, so a sentence's scores moved by ~1e-7 with how many
+# sentences were searched with it, and the same ad read by one worker, three or Spark could print
+# another last digit (or, at the threshold, another skill). Cost: ~4% of the default extraction's
+# time (interleaved A/B on 26 ads); the `exact` index kind's search is slower still.
+faiss.cvar.distance_compute_blas_threshold = 1 << 30
 
 
 class IndexKind:

@@ -133,3 +133,16 @@ def test_labels_only_search_never_returns_description_rows(tmp_path, small_taxon
 def test_unknown_index_kind(tmp_path, small_taxonomy, encoder):
     with pytest.raises(IndexBuildError, match="unknown index kind 'annoy'"):
         load_or_build_index(small_taxonomy, encoder, IndexSettings(kind="annoy"), tmp_path)
+
+
+def test_brute_force_scores_do_not_depend_on_the_other_queries_of_the_batch():
+    import faiss  # skillgraph.index_kinds, imported above, sets its BLAS switch
+
+    rng = np.random.default_rng(0)
+    rows = rng.standard_normal((2000, 384)).astype(np.float32)
+    queries = rng.standard_normal((40, 384)).astype(np.float32)
+    index = faiss.IndexFlatIP(384)
+    index.add(rows)
+    alone, _ = index.search(queries[:1], 8)
+    in_batch, _ = index.search(queries, 8)  # 40 queries: BLAS, were it allowed
+    assert np.array_equal(alone[0], in_batch[0])
