@@ -22,8 +22,10 @@ from skillgraph.errors import IndexBuildError
 # Brute-force searches always take faiss's per-query loop, never BLAS (which it switches to at
 # 20 queries): BLAS sums in another order, so a sentence's scores moved by ~1e-7 with how many
 # sentences were searched with it, and the same ad read by one worker, three or Spark could print
-# another last digit (or, at the threshold, another skill). Cost: ~4% of the default extraction's
-# time (interleaved A/B on 26 ads); the `exact` index kind's search is slower still.
+# another last digit (or, at the threshold, another skill). It cost ~4% of the default
+# extraction's time, most of it in the example memory's search, which now takes BLAS and
+# re-scores its candidates exactly instead (skillgraph/memory/neighbours.py); the `exact` index
+# kind's search is slower for it.
 faiss.cvar.distance_compute_blas_threshold = 1 << 30
 
 

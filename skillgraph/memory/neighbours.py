@@ -1,7 +1,19 @@
-"""Nearest stored examples of query vectors: a faiss index over one generation of the store.
+"""Nearest stored examples of query vectors, over one generation of the store.
 
-Exact inner product (cosine on unit vectors): a datastore of annotations stays small next to
-ESCO's 111 000 texts, and an exact index is rebuilt from the stored vectors in milliseconds.
+Exact inner product (cosine on unit vectors), in two steps so that a query's answer is the same
+bytes whatever other queries share its batch (one worker, three or Spark must print the same):
+
+1. one matrix product (BLAS) scores every query against every example: fast, but its last bits
+   move with the batch's shape;
+2. the pairs that product puts within its rounding bound of ``min_similarity`` are re-scored
+   one pair at a time with faiss's own kernel, whose result depends on the two vectors alone,
+   and ranked and cut on that score.
+
+No pair the exact score would keep is lost in step 1: the rounding of a float32 dot product of
+length ``d`` is at most ``d * 2**-24 * |q| * |x|`` whichever order it sums in. Faiss's own
+brute-force search gave the same answers per query loop (BLAS is off for it, see
+``skillgraph/index_kinds.py``) in ~2.5x the time: 7 000 examples x 500 queries per batch of
+ads.
 """
 
 from __future__ import annotations
@@ -14,6 +26,10 @@ import numpy as np
 
 from skillgraph.faiss_threads import one_faiss_thread
 from skillgraph.memory.examples import StoredExample
+
+# Scores of this many query x example pairs at a time (64 MB of float32): a large store's
+# product stays bounded in memory.
+_PAIRS_PER_PRODUCT = 1 << 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +45,10 @@ class NeighbourIndex:
         self, ids: np.ndarray, vectors: np.ndarray, examples: Mapping[int, StoredExample]
     ) -> None:
         self._examples = [examples[int(i)] for i in ids]
-        self._index: faiss.Index | None = None
-        if len(ids):
-            self._index = faiss.IndexFlatIP(vectors.shape[1])
-            self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._largest_norm = (
+            float(np.linalg.norm(self._vectors, axis=1).max()) if len(self._examples) else 0.0
+        )
 
     @classmethod
     def empty(cls) -> NeighbourIndex:
@@ -45,17 +61,44 @@ class NeighbourIndex:
         self, queries: np.ndarray, k: int, min_similarity: float = -1.0
     ) -> list[list[Neighbour]]:
         """Up to ``k`` examples per query, most similar first, none below ``min_similarity``."""
-        if self._index is None or k < 1:
+        if not self._examples or k < 1:
             return [[] for _ in range(len(queries))]
-        k = min(k, len(self._examples))
         queries = np.ascontiguousarray(queries, dtype=np.float32)
-        with one_faiss_thread():  # a few dozen queries per ad
-            similarities, rows = self._index.search(queries, k)
-        return [
-            [
-                Neighbour(self._examples[row], float(similarity))
-                for similarity, row in zip(query_similarities, query_rows, strict=True)
-                if row >= 0 and similarity >= min_similarity
-            ]
-            for query_similarities, query_rows in zip(similarities, rows, strict=True)
-        ]
+        found: list[list[Neighbour]] = []
+        step = max(1, _PAIRS_PER_PRODUCT // len(self._examples))
+        with one_faiss_thread():  # one short call per query: OpenMP's wake-up would dominate
+            for start in range(0, len(queries), step):
+                found.extend(self._search_block(queries[start : start + step], k, min_similarity))
+        return found
+
+    def _search_block(
+        self, queries: np.ndarray, k: int, min_similarity: float
+    ) -> list[list[Neighbour]]:
+        dimensions = queries.shape[1]
+        norms = np.linalg.norm(queries, axis=1)
+        rounding = 2 * dimensions * 2.0**-24 * float(norms.max(initial=0.0)) * self._largest_norm
+        approximate = queries @ self._vectors.T
+        found = []
+        for query, scores in zip(queries, approximate, strict=True):
+            rows = np.flatnonzero(scores >= min_similarity - rounding).astype(np.int64)
+            exact = np.empty(len(rows), dtype=np.float32)
+            if len(rows):
+                faiss.fvec_inner_products_by_idx(
+                    faiss.swig_ptr(exact),
+                    faiss.swig_ptr(query),
+                    faiss.swig_ptr(self._vectors),
+                    faiss.swig_ptr(rows),
+                    dimensions,
+                    1,
+                    len(rows),
+                )
+            # Most similar first; equal scores in store order.
+            order = np.lexsort((rows, -exact))
+            found.append(
+                [
+                    Neighbour(self._examples[int(rows[i])], float(exact[i]))
+                    for i in order[:k]
+                    if exact[i] >= min_similarity
+                ]
+            )
+        return found
