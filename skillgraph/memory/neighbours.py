@@ -9,11 +9,11 @@ bytes whatever other queries share its batch (one worker, three or Spark must pr
    one pair at a time with faiss's own kernel, whose result depends on the two vectors alone,
    and ranked and cut on that score.
 
-No pair the exact score would keep is lost in step 1: the rounding of a float32 dot product of
-length ``d`` is at most ``d * 2**-24 * |q| * |x|`` whichever order it sums in. Faiss's own
-brute-force search gave the same answers per query loop (BLAS is off for it, see
-``skillgraph/index_kinds.py``) in ~2.5x the time: 7 000 examples x 500 queries per batch of
-ads.
+No pair the exact score would keep is lost in step 1: a float32 dot product of length ``d``
+is off by at most about ``d * 2**-24 * |q| * |x|`` whichever order it sums in, so the two scores
+of a pair differ by at most twice that; the margin is twice that again (the norms are rounded
+too). Faiss's brute-force search, on its per-query loop (``skillgraph/index_kinds.py``), gives
+the same answers in ~2.5x the time (7 000 examples, ~500 queries per batch of 8 ads).
 """
 
 from __future__ import annotations
@@ -75,12 +75,11 @@ class NeighbourIndex:
         self, queries: np.ndarray, k: int, min_similarity: float
     ) -> list[list[Neighbour]]:
         dimensions = queries.shape[1]
-        norms = np.linalg.norm(queries, axis=1)
-        rounding = 2 * dimensions * 2.0**-24 * float(norms.max(initial=0.0)) * self._largest_norm
+        margins = 4 * dimensions * 2.0**-24 * self._largest_norm * np.linalg.norm(queries, axis=1)
         approximate = queries @ self._vectors.T
         found = []
-        for query, scores in zip(queries, approximate, strict=True):
-            rows = np.flatnonzero(scores >= min_similarity - rounding).astype(np.int64)
+        for query, scores, margin in zip(queries, approximate, margins, strict=True):
+            rows = np.flatnonzero(scores >= min_similarity - margin).astype(np.int64)
             exact = np.empty(len(rows), dtype=np.float32)
             if len(rows):
                 faiss.fvec_inner_products_by_idx(
