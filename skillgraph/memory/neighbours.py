@@ -82,7 +82,8 @@ class NeighbourIndex:
             rows = np.flatnonzero(scores >= min_similarity - margin).astype(np.int64)
             exact = np.empty(len(rows), dtype=np.float32)
             if len(rows):
-                faiss.fvec_inner_products_by_idx(
+                # The faiss stub leaves out this SWIG function (the refine step's kernel).
+                faiss.fvec_inner_products_by_idx(  # type: ignore[attr-defined]
                     faiss.swig_ptr(exact),
                     faiss.swig_ptr(query),
                     faiss.swig_ptr(self._vectors),
