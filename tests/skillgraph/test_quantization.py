@@ -9,6 +9,7 @@ import pytest
 from skillgraph.config import EncoderSettings
 from skillgraph.encoders import load_encoder, onnx_model_dir
 from skillgraph.encoders.onnx_files import read_manifest
+from skillgraph.encoders.onnx_session import open_onnx
 from skillgraph.encoders.quantization import SCHEME, quantize_per_token
 
 TEXTS = [
@@ -36,6 +37,28 @@ def test_every_layer_weight_is_quantised_and_the_scheme_is_recorded(model_data_d
     graph = onnx.load(str(tmp_path / "int8.onnx")).graph
     assert sum(n.op_type == "MatMulIntegerToFloat" for n in graph.node) == 36
     assert not any(n.op_type == "DynamicQuantizeLinear" for n in graph.node)
+    # One QuantizeLinear per distinct input: Q, K and V share theirs.
+    assert sum(n.op_type == "QuantizeLinear" for n in graph.node) == 24
+
+
+def test_the_softmax_nan_guards_go_and_no_output_bit_moves(model_data_dir, tmp_path):
+    from skillgraph.encoders import quantization
+
+    directory = onnx_model_dir(EncoderSettings().model, model_data_dir)
+    model = onnx.load(str(directory / "model-fp32.onnx"))
+    assert sum(n.op_type == "IsNaN" for n in model.graph.node) == 6  # one per layer
+    quantization._drop_softmax_nan_guards(model.graph)
+    assert sum(n.op_type == "IsNaN" for n in model.graph.node) == 0
+    onnx.checker.check_model(model)
+    unguarded = tmp_path / "model"
+    unguarded.mkdir()
+    onnx.save(model, str(unguarded / "model-fp32.onnx"))
+    for name in ("tokenizer.json", "manifest.json"):
+        (unguarded / name).write_bytes((directory / name).read_bytes())
+    before, after = (open_onnx(d, "fp32", threads=1) for d in (directory, unguarded))
+    encodings = before.tokenizer.encode_batch(TEXTS)
+    for a, b in zip(before.run(None, encodings), after.run(None, encodings), strict=True):
+        assert a.tobytes() == b.tobytes()
 
 
 def test_int8_vectors_stay_near_fp32(encoders):
