@@ -84,15 +84,21 @@ def limit_seconds(sentences: list[str]) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def cli_rows(ads: list[str], workdir: Path, repeats: int) -> tuple[list[tuple[str, float]], float]:
-    """Steady seconds per variant (whole run minus a one-ad run, best of ``repeats``) and the
-    default's start to first result."""
+def write_inputs(ads: list[str], workdir: Path) -> tuple[Path, Path]:
+    """The ads as a CSV, and their first ad alone (the start-up run)."""
     full, one = workdir / "ads.csv", workdir / "one.csv"
     for path, rows in ((full, ads), (one, ads[:1])):
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "text"])
             writer.writerows(enumerate(rows))
+    return full, one
+
+
+def cli_rows(ads: list[str], workdir: Path, repeats: int) -> tuple[list[tuple[str, float]], float]:
+    """Steady seconds per variant (whole run minus a one-ad run, best of ``repeats``) and the
+    default's start to first result."""
+    full, one = write_inputs(ads, workdir)
     out = workdir / "out.jsonl"
     found, startup = [], 0.0
     for name, flags in VARIANTS:
@@ -104,6 +110,34 @@ def cli_rows(ads: list[str], workdir: Path, repeats: int) -> tuple[list[tuple[st
         startup = startup or first
         log.info("%s: %.2f s steady, %.2f s start-up", name, found[-1][1], first)
     return found, startup
+
+
+def paired_rounds(
+    ads: list[str], sentences: list[str], workdir: Path, rounds: int
+) -> list[tuple[float, float]]:
+    """(limit seconds, default steady seconds) measured back to back, ``rounds`` times, the
+    order swapped every round: the machine's slow and fast minutes fall on both alike. The
+    default is one whole run minus one one-ad run (no best-of), the limit its best of three."""
+    full, one = write_inputs(ads, workdir)
+    base = [SKILLGRAPH, "-q", "extract"]
+    out = workdir / "paired.jsonl"
+    run_measured([*base, str(one), "-o", str(out)])  # builds whatever is missing first
+    found = []
+    for number in range(rounds):
+
+        def default() -> float:
+            whole = run_measured([*base, str(full), "-o", str(out)])
+            return max(whole - run_measured([*base, str(one), "-o", str(out)]), 1e-9)
+
+        if number % 2:
+            steady = default()
+            limit = limit_seconds(sentences)
+        else:
+            limit = limit_seconds(sentences)
+            steady = default()
+        found.append((limit, steady))
+        log.info("round %d: limit %.2f s, default %.2f s steady", number + 1, limit, steady)
+    return found
 
 
 def stages(ads: list[str]) -> list[list[object]]:
@@ -218,6 +252,7 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true", help="skip the from-scratch setup")
     parser.add_argument("--skip-peer", action="store_true", help="skip esco-skill-extractor")
     parser.add_argument("--quick", action="store_true", help="one repeat, 10 s of API load")
+    parser.add_argument("--rounds", type=int, default=7, help="paired limit/default rounds")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     ads = job_ads(args.ads)
@@ -225,6 +260,7 @@ def main() -> None:
     repeats = 1 if args.quick else 3
     workdir = Path(tempfile.mkdtemp(prefix="skillgraph-speed-"))
     try:
+        paired = paired_rounds(ads, sentences, workdir, 1 if args.quick else args.rounds)
         before = limit_seconds(sentences)
         variants, startup = cli_rows(ads, workdir, repeats)
         after = limit_seconds(sentences)
@@ -265,6 +301,8 @@ def main() -> None:
         f"{repeats}. The limit is measured before and after the variants (mean of "
         f"{before:.2f} s and {after:.2f} s).\n\n"
         + table(["what", "ads/s", "sentences/s", "vs the limit", "vs the peer"], rows)
+        + "\n\n"
+        + paired_summary(paired)
         + f"\n\nStart to first result (`skillgraph extract` on one ad, cached runtime): "
         f"**{startup:.1f} s**. "
         + first_setup(args.skip_build)
@@ -297,6 +335,16 @@ def main() -> None:
     body = "\n\n".join(sections)
     write_section("speed", "python benchmarks/speed.py", body)
     print(body)
+
+
+def paired_summary(paired: list[tuple[float, float]]) -> str:
+    ratios = sorted(limit / steady for limit, steady in paired)
+    return (
+        f"Paired: the limit and the default back to back, {len(paired)} rounds, before the "
+        f"variants: the default at **{float(np.median(ratios)):.2f}x** the limit (median; "
+        f"lowest {ratios[0]:.2f}x, highest {ratios[-1]:.2f}x; rounds in seconds, limit / "
+        "default: " + ", ".join(f"{limit:.2f} / {steady:.2f}" for limit, steady in paired) + ")."
+    )
 
 
 def _ratio(rate: float, reference: float | None) -> str:
