@@ -30,6 +30,8 @@ from benchmarks import api_load
 from benchmarks.report import ROOT, SHARED, table, write_section
 from skillgraph import Segmenter, SkillGraph, load_settings, load_taxonomy
 from skillgraph.config import IndexSettings
+from skillgraph.encoders.onnx_files import ONNX_MANIFEST, TOKENIZER_FILE, onnx_file
+from skillgraph.encoders.quantization import drop_softmax_nan_guards
 from skillgraph.index import load_or_build_index
 from skillgraph.runtime import index_cache_dir
 
@@ -65,13 +67,31 @@ def run_measured(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def limit_seconds(sentences: list[str]) -> float:
+def limit_data_dir(workdir: Path) -> Path:
+    """A data directory holding the default encoder with its fp32 graph relieved of the softmax
+    NaN guards, as the int8 graphs are (the same outputs, ~7% faster): the limit gets every
+    simplification the default gets."""
+    import onnx
+
+    settings = load_settings()
+    source = settings.data_dir / "models" / settings.encoder.model
+    target = workdir / "limit-data" / "models" / settings.encoder.model
+    target.mkdir(parents=True)
+    for name in (ONNX_MANIFEST, TOKENIZER_FILE):
+        shutil.copyfile(source / name, target / name)
+    model = onnx.load(str(source / onnx_file("fp32")))
+    drop_softmax_nan_guards(model.graph)
+    onnx.save(model, str(target / onnx_file("fp32")))
+    return target.parents[1]
+
+
+def limit_seconds(sentences: list[str], data_dir: Path) -> float:
     """One fp32 ONNX pass of the default encoder over every sentence (length-sorted batches of
     64), in a fresh process like the CLI runs; best of three."""
     code = (
-        "import json, sys, time; from skillgraph import load_settings; "
+        "import json, sys, time; from pathlib import Path; from skillgraph import load_settings; "
         "from skillgraph.encoders import load_encoder; s = load_settings(); "
-        "e = load_encoder(s.encoder, s.data_dir); texts = json.load(sys.stdin); "
+        f"e = load_encoder(s.encoder, Path({str(data_dir)!r})); texts = json.load(sys.stdin); "
         "e.encode(texts[:200]); best = 1e9\n"
         "for _ in range(3):\n t = time.perf_counter(); e.encode(texts, 64); "
         "best = min(best, time.perf_counter() - t)\nprint(best)"
@@ -113,7 +133,7 @@ def cli_rows(ads: list[str], workdir: Path, repeats: int) -> tuple[list[tuple[st
 
 
 def paired_rounds(
-    ads: list[str], sentences: list[str], workdir: Path, rounds: int
+    ads: list[str], sentences: list[str], workdir: Path, limit_dir: Path, rounds: int
 ) -> list[tuple[float, float]]:
     """(limit seconds, default steady seconds) measured back to back, ``rounds`` times, the
     order swapped every round: the machine's slow and fast minutes fall on both alike. The
@@ -131,9 +151,9 @@ def paired_rounds(
 
         if number % 2:
             steady = default()
-            limit = limit_seconds(sentences)
+            limit = limit_seconds(sentences, limit_dir)
         else:
-            limit = limit_seconds(sentences)
+            limit = limit_seconds(sentences, limit_dir)
             steady = default()
         found.append((limit, steady))
         log.info("round %d: limit %.2f s, default %.2f s steady", number + 1, limit, steady)
@@ -260,10 +280,11 @@ def main() -> None:
     repeats = 1 if args.quick else 3
     workdir = Path(tempfile.mkdtemp(prefix="skillgraph-speed-"))
     try:
-        paired = paired_rounds(ads, sentences, workdir, 1 if args.quick else args.rounds)
-        before = limit_seconds(sentences)
+        limit_dir = limit_data_dir(workdir)
+        paired = paired_rounds(ads, sentences, workdir, limit_dir, 1 if args.quick else args.rounds)
+        before = limit_seconds(sentences, limit_dir)
         variants, startup = cli_rows(ads, workdir, repeats)
-        after = limit_seconds(sentences)
+        after = limit_seconds(sentences, limit_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     limit = (before + after) / 2
@@ -282,7 +303,7 @@ def main() -> None:
 
     rows = [
         row(
-            "limit: one fp32 encoder pass over every sentence",
+            "limit: one fp32 encoder pass over every sentence (no NaN guards)",
             limit,
             f"{len(sentences) / limit:.0f}",
         )

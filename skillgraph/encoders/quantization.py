@@ -44,7 +44,7 @@ def quantize_per_token(source: Path, target: Path) -> int:
 
     model = onnx.load(str(source))
     graph = model.graph
-    _drop_softmax_nan_guards(graph)
+    drop_softmax_nan_guards(graph)
     weights = {t.name: t for t in graph.initializer}
     constants = [
         numpy_helper.from_array(np.array(127.0, np.float32), "q_127"),
@@ -120,7 +120,7 @@ def quantize_per_token(source: Path, target: Path) -> int:
     return count
 
 
-def _drop_softmax_nan_guards(graph: onnx.GraphProto) -> None:
+def drop_softmax_nan_guards(graph: onnx.GraphProto) -> None:
     """Remove every ``Where(IsNaN(p), 0, p)`` whose ``p`` is a softmax's output (see above)."""
     from onnx import numpy_helper
 

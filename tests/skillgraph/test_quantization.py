@@ -47,7 +47,7 @@ def test_the_softmax_nan_guards_go_and_no_output_bit_moves(model_data_dir, tmp_p
     directory = onnx_model_dir(EncoderSettings().model, model_data_dir)
     model = onnx.load(str(directory / "model-fp32.onnx"))
     assert sum(n.op_type == "IsNaN" for n in model.graph.node) == 6  # one per layer
-    quantization._drop_softmax_nan_guards(model.graph)
+    quantization.drop_softmax_nan_guards(model.graph)
     assert sum(n.op_type == "IsNaN" for n in model.graph.node) == 0
     onnx.checker.check_model(model)
     unguarded = tmp_path / "model"
