@@ -23,7 +23,7 @@ from skillgraph.encoders.models import (
     resolve_model,
     shipped_models,
 )
-from skillgraph.encoders.onnx_files import ONNX_MANIFEST
+from skillgraph.encoders.onnx_files import ONNX_MANIFEST, requantize
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,14 @@ def _with_onnx(source: ModelSource, data_dir: Path) -> ModelSource:
         expand_packed(source.packed_dir, onnx_dir)
         source = replace(source, onnx_dir=onnx_dir)
     if source.onnx_dir is None:
-        stale = (onnx_dir_for(source.name, data_dir) / ONNX_MANIFEST).is_file()
+        exported = onnx_dir_for(source.name, data_dir)
+        stale = (exported / ONNX_MANIFEST).is_file()
+        if stale and requantize(exported):  # an older version's export: its fp32 graph serves
+            return replace(source, onnx_dir=exported)
         raise EncoderError(
             f"model {source.name!r} "
             + (
-                "was exported to ONNX by an older version (another int8 scheme); "
+                "has an ONNX export from an older version without its fp32 graph; "
                 f"run `skillgraph export-onnx --model {source.name} --force`"
                 if stale
                 else "has not been exported to ONNX yet; "

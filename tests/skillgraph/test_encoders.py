@@ -1,4 +1,5 @@
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,29 @@ def test_names_and_fingerprints_key_the_weights(model_data_dir):
 def test_missing_onnx_export_says_how_to_make_it(tmp_path):
     with pytest.raises(EncoderError, match="skillgraph export-onnx"):
         load_encoder(EncoderSettings(model=BASE_MODEL, backend="onnx"), tmp_path)
+
+
+def test_an_export_from_an_older_int8_scheme_is_re_derived_from_its_fp32_graph(
+    model_data_dir, tmp_path
+):
+    from skillgraph.encoders.base import file_digest
+    from skillgraph.encoders.quantization import SCHEME
+
+    exported = onnx_dir_for(BASE_MODEL, tmp_path)
+    shutil.copytree(onnx_dir_for(BASE_MODEL, model_data_dir), exported)
+    manifest = json.loads((exported / "manifest.json").read_text())
+    (exported / "manifest.json").write_text(json.dumps({**manifest, "quantization": "old"}))
+    (exported / "model-int8.onnx").write_bytes(b"an older scheme's graph")
+    settings = EncoderSettings(model=BASE_MODEL, backend="onnx", precision="int8")
+
+    vectors = load_encoder(settings, tmp_path).encode(TEXTS)
+
+    rewritten = json.loads((exported / "manifest.json").read_text())
+    assert rewritten["quantization"] == SCHEME
+    assert rewritten["files"]["model-int8.onnx"] == file_digest(exported / "model-int8.onnx")
+    assert rewritten["files"]["model-fp32.onnx"] == manifest["files"]["model-fp32.onnx"]
+    original = load_encoder(settings, model_data_dir).encode(TEXTS)
+    assert vectors.tobytes() == original.tobytes()  # the same derivation as a fresh export
 
 
 def test_unknown_backend_precision_and_model_are_rejected(model_data_dir, tmp_path):
