@@ -129,6 +129,9 @@ def drop_softmax_nan_guards(graph: onnx.GraphProto) -> None:
     for node in graph.node:
         if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
             constants[node.output[0]] = node.attribute[0].t
+    uses: dict[str, int] = {}
+    for name in [i for n in graph.node for i in n.input] + [o.name for o in graph.output]:
+        uses[name] = uses.get(name, 0) + 1
     replaced: dict[str, str] = {}
     dropped: set[str] = set()
     for node in graph.node:
@@ -140,6 +143,8 @@ def drop_softmax_nan_guards(graph: onnx.GraphProto) -> None:
         fill = constants.get(node.input[1])
         if (
             condition.input[0] != probabilities
+            or uses[condition.output[0]] != 1  # the NaN mask feeds this Where only
+            or any(o.name == node.output[0] for o in graph.output)
             or softmax is None
             or softmax.op_type != "Softmax"
             or fill is None
@@ -152,6 +157,6 @@ def drop_softmax_nan_guards(graph: onnx.GraphProto) -> None:
     for node in kept:
         node.input[:] = [replaced.get(name, name) for name in node.input]
     used = {name for n in kept for name in n.input} | {o.name for o in graph.output}
-    kept = [n for n in kept if n.op_type != "Constant" or n.output[0] in used]  # the fills
+    kept = [n for n in kept if n.op_type != "Constant" or n.output[0] in used]  # fills left over
     del graph.node[:]
     graph.node.extend(kept)
