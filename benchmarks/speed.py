@@ -142,13 +142,13 @@ def paired_rounds(
     base = [SKILLGRAPH, "-q", "extract"]
     out = workdir / "paired.jsonl"
     run_measured([*base, str(one), "-o", str(out)])  # builds whatever is missing first
+
+    def default() -> float:
+        whole = run_measured([*base, str(full), "-o", str(out)])
+        return max(whole - run_measured([*base, str(one), "-o", str(out)]), 1e-9)
+
     found = []
     for number in range(rounds):
-
-        def default() -> float:
-            whole = run_measured([*base, str(full), "-o", str(out)])
-            return max(whole - run_measured([*base, str(one), "-o", str(out)]), 1e-9)
-
         if number % 2:
             steady = default()
             limit = limit_seconds(sentences, limit_dir)

@@ -13,6 +13,8 @@ from skillgraph.encoders import (
     onnx_dir_for,
     resolve_model,
 )
+from skillgraph.encoders.base import file_digest
+from skillgraph.encoders.quantization import SCHEME
 
 # A fixed set: job-ad sentences and ESCO labels of different lengths.
 TEXTS = [
@@ -93,9 +95,6 @@ def test_missing_onnx_export_says_how_to_make_it(tmp_path):
 def test_an_export_from_an_older_int8_scheme_is_re_derived_from_its_fp32_graph(
     model_data_dir, tmp_path
 ):
-    from skillgraph.encoders.base import file_digest
-    from skillgraph.encoders.quantization import SCHEME
-
     exported = onnx_dir_for(BASE_MODEL, tmp_path)
     shutil.copytree(onnx_dir_for(BASE_MODEL, model_data_dir), exported)
     manifest = json.loads((exported / "manifest.json").read_text())

@@ -10,7 +10,7 @@ from skillgraph.config import EncoderSettings
 from skillgraph.encoders import load_encoder, onnx_model_dir
 from skillgraph.encoders.onnx_files import read_manifest
 from skillgraph.encoders.onnx_session import open_onnx
-from skillgraph.encoders.quantization import SCHEME, quantize_per_token
+from skillgraph.encoders.quantization import SCHEME, drop_softmax_nan_guards, quantize_per_token
 
 TEXTS = [
     "Experience with Python and PostgreSQL is required.",
@@ -39,15 +39,14 @@ def test_every_layer_weight_is_quantised_and_the_scheme_is_recorded(model_data_d
     assert not any(n.op_type == "DynamicQuantizeLinear" for n in graph.node)
     # One QuantizeLinear per distinct input: Q, K and V share theirs.
     assert sum(n.op_type == "QuantizeLinear" for n in graph.node) == 24
+    assert not any(n.op_type == "IsNaN" for n in graph.node)  # the guards are gone
 
 
 def test_the_softmax_nan_guards_go_and_no_output_bit_moves(model_data_dir, tmp_path):
-    from skillgraph.encoders import quantization
-
     directory = onnx_model_dir(EncoderSettings().model, model_data_dir)
     model = onnx.load(str(directory / "model-fp32.onnx"))
     assert sum(n.op_type == "IsNaN" for n in model.graph.node) == 6  # one per layer
-    quantization.drop_softmax_nan_guards(model.graph)
+    drop_softmax_nan_guards(model.graph)
     assert sum(n.op_type == "IsNaN" for n in model.graph.node) == 0
     onnx.checker.check_model(model)
     unguarded = tmp_path / "model"
