@@ -53,7 +53,7 @@ def _with_onnx(source: ModelSource, data_dir: Path) -> ModelSource:
         raise EncoderError(
             f"model {source.name!r} "
             + (
-                "has an ONNX export from an older version without its fp32 graph; "
+                "has an ONNX export from an older version without its fp32 graph or tokenizer; "
                 f"run `skillgraph export-onnx --model {source.name} --force`"
                 if stale
                 else "has not been exported to ONNX yet; "

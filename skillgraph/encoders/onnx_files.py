@@ -79,26 +79,16 @@ def requantize(directory: Path) -> bool:
     """Re-derive an export's int8 graph from its fp32 graph under this version's scheme.
 
     An export made by an older version holds an int8 graph of another scheme; its fp32 graph
-    is still good, so only the derivation is redone (seconds, no torch). The int8 file is
-    replaced before the manifest records the scheme, so an interrupted run is redone next
-    time. False where there is no fp32 graph to derive from.
+    and tokenizer are still good, so the directory is written again from them (seconds, no
+    torch), the way every export is. False where either is missing.
     """
-    from ontology.files import atomic_write
-    from skillgraph.encoders.quantization import SCHEME, quantize_per_token
-
-    fp32, int8 = directory / onnx_file("fp32"), directory / onnx_file("int8")
-    if not (directory / ONNX_MANIFEST).is_file() or not fp32.is_file():
+    fp32, tokenizer = directory / onnx_file("fp32"), directory / TOKENIZER_FILE
+    if not all(p.is_file() for p in (directory / ONNX_MANIFEST, fp32, tokenizer)):
         return False
-    manifest = read_manifest(directory)
-    atomic_write(int8, lambda path: quantize_per_token(fp32, path))
-    document = {
-        **manifest,
-        "quantization": SCHEME,
-        "files": {**manifest.get("files", {}), int8.name: file_digest(int8)},
-    }
-    atomic_write(
-        directory / ONNX_MANIFEST,
-        lambda path: path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8"),
+    write_onnx_dir(
+        directory,
+        lambda path: shutil.copyfile(fp32, path),
+        lambda path: shutil.copyfile(tokenizer, path),
+        read_manifest(directory),
     )
-    log.info("re-derived %s's int8 graph (scheme %s)", directory.name, SCHEME)
     return True

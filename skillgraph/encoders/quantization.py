@@ -25,6 +25,7 @@ The int8 graph also drops the exporter's guard after each attention softmax (``W
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,9 +130,7 @@ def drop_softmax_nan_guards(graph: onnx.GraphProto) -> None:
     for node in graph.node:
         if node.op_type == "Constant" and node.attribute and node.attribute[0].name == "value":
             constants[node.output[0]] = node.attribute[0].t
-    uses: dict[str, int] = {}
-    for name in [i for n in graph.node for i in n.input] + [o.name for o in graph.output]:
-        uses[name] = uses.get(name, 0) + 1
+    uses = Counter([i for n in graph.node for i in n.input] + [o.name for o in graph.output])
     replaced: dict[str, str] = {}
     dropped: set[str] = set()
     for node in graph.node:
