@@ -149,9 +149,13 @@ class SpanSettings:
     # A stand-alone span tagger (skillgraph/spans/taggers.py) whose BIO probabilities replace
     # the head's: a second pass per sentence, better spans (the accurate profile). "": the head.
     tagger: str = ""
+    # With a tagger: its share of the BIO probabilities, the rest the head's (with its
+    # datastore). Mixing two taggers' errors beats either alone (docs/benchmarks.md, "Profiles").
+    tagger_weight: Probability = 1.0
     # NNOSE's nearest neighbours (skillgraph/spans/datastore.py): each word's probabilities
     # mixed with the labels of the span sets' training words nearest to it, from the datastore
-    # beside the head; this weight is their share (0: off). Not with a stand-alone tagger.
+    # beside the head; this weight is their share (0: off). With a stand-alone tagger, only in
+    # the head's share (spans.tagger_weight below 1).
     neighbours_weight: Probability = 0.4
     neighbours: Annotated[int, Bounds(1, 1024)] = 32  # stored words per word
     neighbours_temperature: Annotated[float, Bounds(0.001)] = 0.03  # of the softmax on cosines

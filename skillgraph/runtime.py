@@ -83,6 +83,7 @@ def load_span_reader(settings: Settings) -> SentenceReader:
             spans.neighbours_probes,
             spans.neighbours_below,
         ),
+        spans.tagger_weight,
     )
 
 

@@ -83,25 +83,33 @@ class SentenceReader:
         batch_size: int = 16,
         tagger: OnnxModel | None = None,
         datastore: SpanDatastore | None = None,
+        tagger_weight: float = 1.0,
     ) -> None:
         """``tagger``: a stand-alone span tagger (:mod:`skillgraph.spans.taggers`) whose BIO
-        probabilities replace the head's, at the cost of a second pass. ``datastore``: the
-        head's span datastore, whose nearest words are mixed into the head's probabilities
-        (not with a tagger: its keys are the head's states)."""
+        probabilities are mixed with the head's at ``tagger_weight`` (1: they replace them),
+        at the cost of a second pass. ``datastore``: the head's span datastore, whose nearest
+        words are mixed into the head's probabilities (its keys are the head's states)."""
         if decoding not in DECODINGS:
             raise SpanModelError(f"unknown span decoding {decoding!r}; choose one of {DECODINGS}")
+        if not 0.0 <= tagger_weight <= 1.0:
+            raise SpanModelError(f"tagger_weight must be within [0, 1], not {tagger_weight}")
         self.model = open_onnx(model_dir, precision, threads)
         self.tagger = tagger
-        self.datastore = datastore if tagger is None else None
+        self.tagger_weight = tagger_weight if tagger is not None else 1.0
+        # A tagger that replaces the head's probabilities leaves nothing to mix neighbours into.
+        self.datastore = datastore if tagger is None or self.tagger_weight < 1.0 else None
         self.tokenizer = self.model.tokenizer
         self.name = f"onnx-{precision}:{self.model.manifest['name']}"
         tagged_by = ""
         if tagger is not None:
             self.name += f"+{tagger.manifest['name']}"
             tagged_by = f"+{tagger.fingerprint}"
+            if self.tagger_weight < 1.0:
+                self.name += f"@{self.tagger_weight:g}"
+                tagged_by += f"@{self.tagger_weight:g}"
         if self.datastore is not None:
             mix = self.datastore.mix_settings
-            tagged_by = (
+            tagged_by += (
                 f"+knn:{self.datastore.manifest['digest'][:12]}:{mix.weight:g}:{mix.neighbours}"
                 f":{mix.temperature:g}:{mix.probes}:{mix.below:g}"
             )
@@ -126,10 +134,14 @@ class SentenceReader:
             if self.datastore is not None:
                 outputs += (TAG_STATES,)
             vectors, probabilities, states, *tag_states = self.model.run(outputs, encodings)
-            if self.tagger is not None:  # the same sub-words, tagged by the stand-alone model
-                (probabilities,) = self.tagger.run((PROBABILITIES,), encodings)
-            elif self.datastore is not None:
+            if self.datastore is not None:
                 probabilities = _mixed(self.datastore, probabilities, tag_states[0], encodings)
+            if self.tagger is not None:  # the same sub-words, tagged by the stand-alone model
+                (tagged,) = self.tagger.run((PROBABILITIES,), encodings)
+                weight = self.tagger_weight
+                probabilities = (
+                    tagged if weight == 1.0 else weight * tagged + (1 - weight) * probabilities
+                )
             for row, (i, encoding) in enumerate(zip(chunk, encodings, strict=True)):
                 n = int(sum(encoding.attention_mask))
                 found[i] = _reading(
@@ -263,10 +275,12 @@ def load_reader(
     decoding: str = DEFAULT_DECODING,
     tagger: str = "",
     neighbours: NeighbourMix | None = None,
+    tagger_weight: float = 1.0,
 ) -> SentenceReader:
     """The reader of ``head`` on the encoder in ``trunk_dir``, assembled on first use; with
-    ``tagger`` (a stand-alone span tagger's name or directory), spans come from that model;
-    else with ``neighbours`` (weight above 0), the head's datastore is mixed in."""
+    ``tagger`` (a stand-alone span tagger's name or directory), spans come from that model's
+    probabilities mixed with the head's at ``tagger_weight``; with ``neighbours`` (weight
+    above 0), the head's datastore is mixed into the head's share."""
     fingerprint = _fingerprint(trunk_dir)
     if fingerprint != head.encoder_fingerprint:
         raise SpanModelError(
@@ -285,9 +299,18 @@ def load_reader(
         expand_reader(head, trunk_dir, target)
     tagging = open_tagger(tagger, trunk_dir, data_dir, precision, threads) if tagger else None
     datastore = None
-    if neighbours is not None and neighbours.weight > 0 and not tagger:
+    head_counts = not tagger or tagger_weight < 1.0
+    if neighbours is not None and neighbours.weight > 0 and head_counts:
         datastore = load_datastore(head, neighbours)
-    return SentenceReader(target, precision, threads, decoding, tagger=tagging, datastore=datastore)
+    return SentenceReader(
+        target,
+        precision,
+        threads,
+        decoding,
+        tagger=tagging,
+        datastore=datastore,
+        tagger_weight=tagger_weight,
+    )
 
 
 def load_datastore(head: SpanHeadModel, neighbours: NeighbourMix) -> SpanDatastore | None:

@@ -68,9 +68,11 @@ def test_the_default_reader_mixes_in_the_heads_datastore_where_the_head_is_unsur
     python, _, none, sql = alone.read(TEXTS)
     assert any("Python" in s.text for s in python.spans)
     assert any("SQL" in s.text for s in sql.spans) and not none.spans
-    # With a stand-alone tagger the head's datastore is not used: its keys are the head's.
-    tagged = load_span_reader(settings.replace({"spans.tagger": "skillgraph-minilm-spans-2"}))
-    assert tagged.datastore is None
+    # A stand-alone tagger that replaces the head's probabilities leaves no use for the head's
+    # datastore (its keys are the head's states); one mixed with the head's keeps it.
+    tagged = settings.replace({"spans.tagger": "skillgraph-minilm-spans-2"})
+    assert load_span_reader(tagged).datastore is None
+    assert load_span_reader(tagged.replace({"spans.tagger_weight": 0.5})).datastore is not None
 
 
 def test_a_head_without_a_datastore_reads_alone_and_says_so(model_data_dir, tmp_path, caplog):

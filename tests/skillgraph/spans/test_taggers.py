@@ -13,8 +13,11 @@ from skillgraph import Settings
 from skillgraph.encoders import onnx_model_dir
 from skillgraph.encoders.packed import PACKED_FILE
 from skillgraph.profiles import PROFILES
+from skillgraph.reader.graph import TAG_STATES
+from skillgraph.reader.reader import SentenceReader, _mixed
 from skillgraph.runtime import load_span_reader
 from skillgraph.spans import DEFAULT_SPAN_MODEL, SpanModelError, decode_spans, span_model_dir
+from skillgraph.spans.labels import OUTSIDE
 from skillgraph.spans.taggers import PROBABILITIES, open_tagger, shipped_taggers, tagger_dir
 
 TAGGER = PROFILES["accurate"].settings["spans.tagger"]
@@ -60,6 +63,33 @@ def test_spans_come_from_the_tagger_and_vectors_from_the_encoders_pass(readers, 
             text, probabilities[0, :n], encoding[0].offsets[:n], encoding[0].word_ids[:n]
         )
         assert [(s.start, s.end) for s in reading.spans] == [(s.start, s.end) for s in expected]
+
+
+def test_the_accurate_profile_mixes_the_tagger_with_the_heads_probabilities(model_data_dir):
+    weight = PROFILES["accurate"].settings["spans.tagger_weight"]
+    assert 0.0 < weight < 1.0
+    settings = Settings(data_dir=model_data_dir).replace({"spans.tagger": TAGGER})
+    mixed = load_span_reader(settings.replace({"spans.tagger_weight": weight}))
+    alone = load_span_reader(settings)  # tagger_weight 1: the tagger's probabilities alone
+    assert mixed.datastore is not None and alone.datastore is None
+    assert f"+{TAGGER}@{weight:g}" in mixed.name and mixed.fingerprint != alone.fingerprint
+    # The mix, decoded, is what the reader gives: the head's share read with its datastore.
+    trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
+    tagger = open_tagger(TAGGER, trunk, model_data_dir, "int8", 0)
+    for text, reading in zip(TEXTS, mixed.read(TEXTS), strict=True):
+        encoding = mixed.tokenizer.encode_batch([text])
+        probabilities, tag_states = mixed.model.run((PROBABILITIES, TAG_STATES), encoding)
+        own = _mixed(mixed.datastore, probabilities, tag_states, encoding)
+        (tagged,) = tagger.run((PROBABILITIES,), encoding)
+        n = sum(encoding[0].attention_mask)
+        both = (weight * tagged + (1 - weight) * own)[0, :n]
+        expected = decode_spans(text, both, encoding[0].offsets[:n], encoding[0].word_ids[:n])
+        assert [(s.start, s.end) for s in reading.spans] == [(s.start, s.end) for s in expected]
+        real = [t for t, w in enumerate(encoding[0].word_ids[:n]) if w is not None]
+        assert reading.peak == pytest.approx(1.0 - both[real, OUTSIDE].min(), abs=1e-6)
+    assert [s.text for s in mixed.read(TEXTS[:1])[0].spans] == ["Python programming"]
+    with pytest.raises(SpanModelError, match="tagger_weight"):
+        SentenceReader(model_data_dir, tagger=tagger, tagger_weight=1.5)
 
 
 def test_a_tagger_reading_other_sub_words_is_refused(tmp_path, model_data_dir):
