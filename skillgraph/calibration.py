@@ -62,6 +62,7 @@ FITTED_SETTINGS = (
     "memory.weight",
     "memory.min_similarity",
     "spans.tagger",
+    "spans.tagger_weight",
     "spans.precision",
     "spans.decoding",
     "spans.neighbours_weight",
@@ -86,12 +87,17 @@ def fitted_settings(settings: Settings) -> dict[str, Any]:
 def settings_drift(recorded: Mapping[str, Any], settings: Settings) -> list[str]:
     """Each recorded setting that ``settings`` holds another value of, as "key: was -> now".
     Settings of a part that is off both then and now do not count: the memory's while it is
-    disabled, the head's datastore (``spans.neighbours*``) while a stand-alone tagger reads."""
+    disabled, the head's datastore (``spans.neighbours*``) while a stand-alone tagger reads
+    alone (``spans.tagger_weight`` 1, the value before the setting existed)."""
     now = fitted_settings(settings)
     unused = []
     if recorded.get("memory.enabled") is False and not now["memory.enabled"]:
         unused.append("memory.")
-    if recorded.get("spans.tagger") and now["spans.tagger"]:
+
+    def tagger_alone(values: Mapping[str, Any]) -> bool:
+        return bool(values.get("spans.tagger")) and values.get("spans.tagger_weight", 1.0) == 1.0
+
+    if tagger_alone(recorded) and tagger_alone(now):
         unused.append("spans.neighbours")
     drift = []
     for key, was in recorded.items():

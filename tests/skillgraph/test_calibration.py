@@ -103,8 +103,15 @@ def test_settings_drift_names_each_setting_that_moved_since_fitting():
     off = {**fitted_settings(settings.replace({"memory.enabled": False})), "gone.key": 1}
     assert settings_drift(off, settings.replace({"memory.enabled": False, "memory.k": 9})) == []
     assert settings_drift(off, settings) == ["memory.enabled: False -> True"]
-    tagged = settings.replace({"profile": "accurate"})
-    assert settings_drift(fitted_settings(tagged), tagged.replace({"spans.neighbours": 8})) == []
+    # A tagger reading alone leaves the head's datastore unused; mixed with the head, it counts.
+    alone = settings.replace({"spans.tagger": "skillgraph-minilm-spans-2"})
+    assert settings_drift(fitted_settings(alone), alone.replace({"spans.neighbours": 8})) == []
+    mixed = settings.replace({"profile": "accurate"})
+    assert mixed.spans.tagger_weight < 1.0
+    assert settings_drift(fitted_settings(mixed), mixed.replace({"spans.neighbours": 8})) == [
+        "spans.neighbours: 32 -> 8"
+    ]
+    assert settings_drift(fitted_settings(alone), mixed) == ["spans.tagger_weight: 1.0 -> 0.7"]
 
 
 @pytest.mark.parametrize(
