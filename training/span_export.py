@@ -54,7 +54,8 @@ over a span is its query vector. `calibration.json` is the extraction mode's acc
 for it (`skillgraph calibrate`).
 
 Its transformer layers start from sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0). {data}
-Part of its loss matched the teacher in `training/teachers/`. The calibration also used the
+Part of its loss matched a stand-alone span tagger's probabilities (the manifest's
+`training.teacher`). The calibration also used the
 skill-extraction benchmark's validation sets (Decorte et al., CC BY 4.0) and SkillSkape (Magron
 et al. 2024, MIT), with labels from ESCO (© European Union, https://esco.ec.europa.eu).
 
