@@ -76,7 +76,8 @@ def test_the_accurate_profile_mixes_the_tagger_with_the_heads_probabilities(mode
     # The mix, decoded, is what the reader gives: the head's share read with its datastore.
     trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
     tagger = open_tagger(TAGGER, trunk, model_data_dir, "int8", 0)
-    for text, reading in zip(TEXTS, mixed.read(TEXTS), strict=True):
+    for text in TEXTS:  # one sentence per batch, as the reference reads it
+        (reading,) = mixed.read([text])
         encoding = mixed.tokenizer.encode_batch([text])
         probabilities, tag_states = mixed.model.run((PROBABILITIES, TAG_STATES), encoding)
         own = _mixed(mixed.datastore, probabilities, tag_states, encoding)
