@@ -30,6 +30,7 @@ from skillgraph.errors import CalibrationError
 from skillgraph.index import TextKind
 from skillgraph.label_overlap import content_words, label_share
 from skillgraph.logistic import LogisticModel, read_fitted
+from skillgraph.spans.datastore import datastore_counts
 
 PATHS = ("span", "sentence")
 REUSE_LEVELS = ("transversal", "cross-sector", "sector-specific", "occupation-specific")
@@ -87,17 +88,22 @@ def fitted_settings(settings: Settings) -> dict[str, Any]:
 def settings_drift(recorded: Mapping[str, Any], settings: Settings) -> list[str]:
     """Each recorded setting that ``settings`` holds another value of, as "key: was -> now".
     Settings of a part that is off both then and now do not count: the memory's while it is
-    disabled, the head's datastore (``spans.neighbours*``) while a stand-alone tagger reads
-    alone (``spans.tagger_weight`` 1, the value before the setting existed)."""
+    disabled, the head's datastore (``spans.neighbours*``) while it has no share: its weight 0,
+    or a stand-alone tagger reading alone (``spans.tagger_weight`` 1, the value before the
+    setting existed)."""
     now = fitted_settings(settings)
     unused = []
     if recorded.get("memory.enabled") is False and not now["memory.enabled"]:
         unused.append("memory.")
 
-    def tagger_alone(values: Mapping[str, Any]) -> bool:
-        return bool(values.get("spans.tagger")) and values.get("spans.tagger_weight", 1.0) == 1.0
+    def datastore_unused(values: Mapping[str, Any]) -> bool:
+        return not datastore_counts(
+            bool(values.get("spans.tagger")),
+            values.get("spans.tagger_weight", 1.0),
+            values.get("spans.neighbours_weight", 0.0),
+        )
 
-    if tagger_alone(recorded) and tagger_alone(now):
+    if datastore_unused(recorded) and datastore_unused(now):
         unused.append("spans.neighbours")
     drift = []
     for key, was in recorded.items():

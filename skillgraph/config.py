@@ -155,8 +155,9 @@ class SpanSettings:
     # NNOSE's nearest neighbours (skillgraph/spans/datastore.py): each word's probabilities
     # mixed with the labels of the span sets' training words nearest to it, from the datastore
     # beside the head; this weight is their share (0: off). With a stand-alone tagger, only in
-    # the head's share (spans.tagger_weight below 1).
-    neighbours_weight: Probability = 0.4
+    # the head's share (spans.tagger_weight below 1). Off by default: with the head distilled
+    # from the accurate tagger, 0.4 no longer helped on the dev splits (docs/benchmarks.md).
+    neighbours_weight: Probability = 0.0
     neighbours: Annotated[int, Bounds(1, 1024)] = 32  # stored words per word
     neighbours_temperature: Annotated[float, Bounds(0.001)] = 0.03  # of the softmax on cosines
     neighbours_probes: Annotated[int, Bounds(1, 1024)] = 8  # IVF lists searched (16, 64: same F1)

@@ -30,7 +30,12 @@ from skillgraph.encoders.onnx_files import (
 )
 from skillgraph.encoders.onnx_session import OnnxModel, open_onnx
 from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES, TAG_STATES
-from skillgraph.spans.datastore import DATASTORE_INDEX, NeighbourMix, SpanDatastore
+from skillgraph.spans.datastore import (
+    DATASTORE_INDEX,
+    NeighbourMix,
+    SpanDatastore,
+    datastore_counts,
+)
 from skillgraph.spans.decoding import (
     DECODINGS,
     DEFAULT_DECODING,
@@ -96,8 +101,10 @@ class SentenceReader:
         self.model = open_onnx(model_dir, precision, threads)
         self.tagger = tagger
         self.tagger_weight = tagger_weight if tagger is not None else 1.0
-        # A tagger that replaces the head's probabilities leaves nothing to mix neighbours into.
-        self.datastore = datastore if tagger is None or self.tagger_weight < 1.0 else None
+        counts = datastore is not None and datastore_counts(
+            tagger is not None, self.tagger_weight, datastore.mix_settings.weight
+        )
+        self.datastore = datastore if counts else None
         self.tokenizer = self.model.tokenizer
         self.name = f"onnx-{precision}:{self.model.manifest['name']}"
         tagged_by = ""
@@ -298,9 +305,8 @@ def load_reader(
         log.info("assembling the one-pass reader %s into %s (first use only)", head.name, target)
         expand_reader(head, trunk_dir, target)
     tagging = open_tagger(tagger, trunk_dir, data_dir, precision, threads) if tagger else None
-    datastore = None
-    head_counts = not tagger or tagger_weight < 1.0
-    if neighbours is not None and neighbours.weight > 0 and head_counts:
+    datastore = None  # not loaded (16 MB) where it would have no share
+    if neighbours is not None and datastore_counts(bool(tagger), tagger_weight, neighbours.weight):
         datastore = load_datastore(head, neighbours)
     return SentenceReader(
         target,

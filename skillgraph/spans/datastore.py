@@ -141,6 +141,13 @@ class SpanDatastore:
         return mixed
 
 
+def datastore_counts(tagged: bool, tagger_weight: float, weight: float) -> bool:
+    """Whether the head's datastore has a share in the spans: a neighbours ``weight`` above 0
+    and the head's probabilities in use (no stand-alone tagger, or one ``tagged`` below
+    ``tagger_weight`` 1; the datastore's keys are the head's states)."""
+    return weight > 0.0 and (not tagged or tagger_weight < 1.0)
+
+
 def build_datastore(
     keys: np.ndarray,
     labels: np.ndarray,
@@ -209,4 +216,5 @@ __all__ = [
     "NeighbourMix",
     "SpanDatastore",
     "build_datastore",
+    "datastore_counts",
 ]

@@ -93,24 +93,31 @@ def test_settings_drift_names_each_setting_that_moved_since_fitting():
     recorded = fitted_settings(settings)
     assert list(recorded) == list(FITTED_SETTINGS)
     assert settings_drift(recorded, settings) == []
-    unseeded = settings.replace({"memory.seed": "", "spans.neighbours_weight": 0.0})
+    unseeded = settings.replace({"memory.seed": "", "spans.neighbours_weight": 0.4})
     assert settings_drift(recorded, unseeded) == [
         "memory.seed: 'skillskape' -> ''",
-        "spans.neighbours_weight: 0.4 -> 0.0",
+        "spans.neighbours_weight: 0.0 -> 0.4",
     ]
     # A memory off when fitted and now: its parameters cannot matter; a key this version no
     # longer knows is not a drift either.
     off = {**fitted_settings(settings.replace({"memory.enabled": False})), "gone.key": 1}
     assert settings_drift(off, settings.replace({"memory.enabled": False, "memory.k": 9})) == []
     assert settings_drift(off, settings) == ["memory.enabled: False -> True"]
-    # A tagger reading alone leaves the head's datastore unused; mixed with the head, it counts.
-    alone = settings.replace({"spans.tagger": "skillgraph-minilm-spans-2"})
+    # The head's datastore counts only with a weight above 0 and the head's probabilities in
+    # use: not with weight 0 (the default), nor beside a tagger reading alone.
+    assert settings_drift(recorded, settings.replace({"spans.neighbours": 8})) == []
+    knn = settings.replace({"spans.neighbours_weight": 0.4})
+    assert settings_drift(fitted_settings(knn), knn.replace({"spans.neighbours": 8})) == [
+        "spans.neighbours: 32 -> 8"
+    ]
+    alone = knn.replace({"spans.tagger": "skillgraph-minilm-spans-2"})
     assert settings_drift(fitted_settings(alone), alone.replace({"spans.neighbours": 8})) == []
-    mixed = settings.replace({"profile": "accurate"})
+    mixed = knn.replace({"profile": "accurate"})
     assert mixed.spans.tagger_weight < 1.0
     assert settings_drift(fitted_settings(mixed), mixed.replace({"spans.neighbours": 8})) == [
         "spans.neighbours: 32 -> 8"
     ]
+    mixed = settings.replace({"profile": "accurate"})
     weight = mixed.spans.tagger_weight
     assert settings_drift(fitted_settings(alone), mixed) == [
         f"spans.tagger_weight: 1.0 -> {weight}"

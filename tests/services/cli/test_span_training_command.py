@@ -70,12 +70,15 @@ def test_build_span_datastore_stores_words_beside_the_head_the_reader_then_uses(
     assert manifest["words"] >= sum(len(s["tokens"]) for s in train)  # "C++" is 3 words
     assert manifest["head_digest"] == load_span_model(str(head)).digest
     spans = cli(
-        "--set", f"spans.model={head}", "spans", "-", "--input-format", "jsonl",
+        "--set", f"spans.model={head}", "--set", "spans.neighbours_weight=0.4",
+        "spans", "-", "--input-format", "jsonl",
         input=json.dumps({"id": "a", "text": "You will write SQL queries."}) + "\n",
     )  # fmt: skip
     assert spans.exit_code == 0, spans.stderr
     assert json.loads(spans.stdout)["id"] == "a"
-    settings = Settings(data_dir=model_data_dir).replace({"spans.model": str(head)})
+    settings = Settings(data_dir=model_data_dir).replace(
+        {"spans.model": str(head), "spans.neighbours_weight": 0.4}
+    )
     reader = load_span_reader(settings)
     assert reader.datastore is not None and reader.datastore.size == manifest["words"]
     assert f"+knn:{manifest['digest'][:12]}" in reader.fingerprint

@@ -54,13 +54,13 @@ def test_the_default_head_is_shipped_small_and_intact():
     assert manifest["head_digest"] == head.digest
 
 
-def test_the_default_reader_mixes_in_the_heads_datastore_where_the_head_is_unsure(model_data_dir):
+def test_a_neighbours_weight_mixes_in_the_heads_datastore_where_the_head_is_unsure(model_data_dir):
     settings = Settings(data_dir=model_data_dir)
-    reader = load_span_reader(settings)
+    plain = load_span_reader(settings)  # weight 0 by default: the head alone
+    assert plain.datastore is None and "+knn" not in plain.fingerprint
+    reader = load_span_reader(settings.replace({"spans.neighbours_weight": 0.4}))
     assert reader.datastore is not None and "+knn:" in reader.fingerprint
     assert reader.datastore.size > 300_000
-    plain = load_span_reader(settings.replace({"spans.neighbours_weight": 0.0}))
-    assert plain.datastore is None and "+knn" not in plain.fingerprint
     # Tagged by the stored words alone, skills are still found where they are.
     alone = load_span_reader(
         settings.replace({"spans.neighbours_weight": 1.0, "spans.neighbours_below": 1.0})
@@ -70,7 +70,9 @@ def test_the_default_reader_mixes_in_the_heads_datastore_where_the_head_is_unsur
     assert any("SQL" in s.text for s in sql.spans) and not none.spans
     # A stand-alone tagger that replaces the head's probabilities leaves no use for the head's
     # datastore (its keys are the head's states); one mixed with the head's keeps it.
-    tagged = settings.replace({"spans.tagger": "skillgraph-minilm-spans-2"})
+    tagged = settings.replace(
+        {"spans.tagger": "skillgraph-minilm-spans-2", "spans.neighbours_weight": 0.4}
+    )
     assert load_span_reader(tagged).datastore is None
     assert load_span_reader(tagged.replace({"spans.tagger_weight": 0.5})).datastore is not None
 
@@ -80,7 +82,10 @@ def test_a_head_without_a_datastore_reads_alone_and_says_so(model_data_dir, tmp_
     shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)
     for name in ("datastore.faiss", "datastore.json"):
         (head / name).unlink()
-    reader = load_span_reader(Settings(data_dir=model_data_dir).replace({"spans.model": str(head)}))
+    settings = Settings(data_dir=model_data_dir)
+    reader = load_span_reader(
+        settings.replace({"spans.model": str(head), "spans.neighbours_weight": 0.4})
+    )
     assert reader.datastore is None and "+knn" not in reader.fingerprint
     assert "has no datastore" in caplog.text and "build-span-datastore" in caplog.text
 
@@ -90,7 +95,9 @@ def test_a_datastore_built_for_other_head_weights_is_refused(model_data_dir, tmp
     shutil.copytree(span_model_dir(DEFAULT_SPAN_MODEL), head)
     manifest = json.loads((head / DATASTORE_MANIFEST).read_text())
     (head / DATASTORE_MANIFEST).write_text(json.dumps({**manifest, "head_digest": "0" * 64}))
-    settings = Settings(data_dir=model_data_dir).replace({"spans.model": str(head)})
+    settings = Settings(data_dir=model_data_dir).replace(
+        {"spans.model": str(head), "spans.neighbours_weight": 0.4}
+    )
     with pytest.raises(SpanModelError, match="other head weights"):
         load_span_reader(settings)
     assert load_span_reader(settings.replace({"spans.neighbours_weight": 0.0})).datastore is None

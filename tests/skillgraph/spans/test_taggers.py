@@ -65,22 +65,30 @@ def test_spans_come_from_the_tagger_and_vectors_from_the_encoders_pass(readers, 
         assert [(s.start, s.end) for s in reading.spans] == [(s.start, s.end) for s in expected]
 
 
-def test_the_accurate_profile_mixes_the_tagger_with_the_heads_probabilities(model_data_dir):
+@pytest.mark.parametrize("neighbours_weight", [0.0, 0.4], ids=["profile", "with-datastore"])
+def test_the_accurate_profile_mixes_the_tagger_with_the_heads_probabilities(
+    model_data_dir, neighbours_weight
+):
     weight = PROFILES["accurate"].settings["spans.tagger_weight"]
     assert 0.0 < weight < 1.0
-    settings = Settings(data_dir=model_data_dir).replace({"spans.tagger": TAGGER})
+    settings = Settings(data_dir=model_data_dir).replace(
+        {"spans.tagger": TAGGER, "spans.neighbours_weight": neighbours_weight}
+    )
     mixed = load_span_reader(settings.replace({"spans.tagger_weight": weight}))
     alone = load_span_reader(settings)  # tagger_weight 1: the tagger's probabilities alone
-    assert mixed.datastore is not None and alone.datastore is None
+    assert (mixed.datastore is not None) == (neighbours_weight > 0) and alone.datastore is None
     assert f"+{TAGGER}@{weight:g}" in mixed.name and mixed.fingerprint != alone.fingerprint
-    # The mix, decoded, is what the reader gives: the head's share read with its datastore.
+    # The mix, decoded, is what the reader gives: the head's share read with its datastore
+    # where it has one.
     trunk = onnx_model_dir(Settings().encoder.model, model_data_dir)
     tagger = open_tagger(TAGGER, trunk, model_data_dir, "int8", 0)
     for text in TEXTS:  # one sentence per batch, as the reference reads it
         (reading,) = mixed.read([text])
         encoding = mixed.tokenizer.encode_batch([text])
         probabilities, tag_states = mixed.model.run((PROBABILITIES, TAG_STATES), encoding)
-        own = _mixed(mixed.datastore, probabilities, tag_states, encoding)
+        own = probabilities
+        if mixed.datastore is not None:
+            own = _mixed(mixed.datastore, probabilities, tag_states, encoding)
         (tagged,) = tagger.run((PROBABILITIES,), encoding)
         n = sum(encoding[0].attention_mask)
         both = (weight * tagged + (1 - weight) * own)[0, :n]
