@@ -62,8 +62,8 @@ et al. 2024, MIT), with labels from ESCO (© European Union, https://esco.ec.eur
 
 `datastore.faiss` and `datastore.json`: the head's kNN datastore (NNOSE), every word of the span
 sets' train splits as the head's classifier reads it, with its BIO label (faiss IVF-PQ, no text);
-rebuilt by `skillgraph build-span-datastore`, mixed in by `spans.neighbours_weight`
-(docs/model-card.md).
+rebuilt by `skillgraph build-span-datastore`, mixed in by `spans.neighbours_weight` (off by
+default: with this head it no longer helps; docs/model-card.md).
 """
 
 
