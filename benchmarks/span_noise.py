@@ -3,10 +3,11 @@ each sentence (a link, an e-mail address, a spreadsheet formula), gold spans mov
 
 Scraped ads carry such noise inside sentences; a tagger that reads the whole sentence can lose
 every span of it to a few odd tokens. Strict span-F1 (one class, tokens joined by spaces) of
-the span reader the settings configure, and of each ``--model`` (a span head's directory, e.g.
-a training run) beside it. Writes the "span-noise" section of docs/benchmarks.md.
+the span reader the settings configure, and beside it of each ``--model`` (a span head's
+directory, e.g. a training run) and each ``--profile``. Writes the "span-noise" section of
+docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/span_noise.py [--model RUN_DIR ...] [--print-only]
+    .venv/bin/python benchmarks/span_noise.py [--model DIR ...] [--profile NAME ...] [--print-only]
 """
 
 from __future__ import annotations
@@ -49,26 +50,33 @@ def strict_f1(
     return round(100 * span_f1(gold, predicted)["strict"].f1, 1)
 
 
+def _tagged(reader: SentenceReader) -> str:
+    """What reads beside the head, as the reader's name says it (the accurate profile's)."""
+    return "".join(f" + `{part}`" for part in reader.name.split("+")[2:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append", default=[], help="another span head")
+    parser.add_argument("--profile", action="append", default=[], help="a profile beside")
     parser.add_argument("--print-only", action="store_true", help="do not write the report")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = load_settings()
-    models = [settings.spans.model, *args.model]
-    splits = {
-        name: read_span_sets(SHARED / "data" / "train" / "nnose", [name], "dev")
-        for name in SPAN_SETS
-    }
+    candidates = [
+        settings,
+        *(settings.replace({"spans.model": model}) for model in args.model),
+        *(settings.replace({"profile": profile}) for profile in args.profile),
+    ]
+    root = SHARED / "data" / "train" / "nnose"
+    splits = {name: read_span_sets(root, [name], "dev") for name in SPAN_SETS}
     rows = []
-    for model in models:
-        reader = load_span_reader(settings.replace({"spans.model": model}))
+    for candidate in candidates:
+        reader = load_span_reader(candidate)
+        label = f"`{Path(candidate.spans.model).name}`{_tagged(reader)}"
         for name, sentences in splits.items():
             scores = [strict_f1(reader, sentences, prefix) for prefix in NOISE.values()]
-            rows.append(
-                [f"`{Path(model).name}`", name, *scores, f"{min(scores[1:]) - scores[0]:+.1f}"]
-            )
+            rows.append([label, name, *scores, f"{min(scores[1:]) - scores[0]:+.1f}"])
             log.info("%s", rows[-1])
     body = (
         "## Span tagging on noisy sentences\n\n"
@@ -81,7 +89,8 @@ def main() -> None:
     if args.print_only:
         print(body)
     else:
-        write_section("span-noise", "python benchmarks/span_noise.py", body)
+        command = " ".join(["python benchmarks/span_noise.py", *sys.argv[1:]])
+        write_section("span-noise", command, body)
 
 
 if __name__ == "__main__":
