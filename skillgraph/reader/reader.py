@@ -2,7 +2,8 @@
 
 One pass over a sentence gives its vector (the encoder's own ``embedding`` output, unchanged),
 its skill spans (the head's BIO probabilities, decoded) and *span states*, whose mean over a
-span's sub-words is that span's query vector: no span is encoded again.
+span's sub-words is that span's query vector: no span is encoded again. Links and e-mail
+addresses are blanked out first (:mod:`skillgraph.reader.links`): the span models never saw one.
 
 The graph is assembled once per (head, encoder) from the expanded encoder and the shipped head
 (:func:`expand_reader`) into ``<data_dir>/models/``, as fp32 and per-token int8.
@@ -30,6 +31,7 @@ from skillgraph.encoders.onnx_files import (
 )
 from skillgraph.encoders.onnx_session import OnnxModel, open_onnx
 from skillgraph.reader.graph import EMBEDDING, PROBABILITIES, SPAN_STATES, TAG_STATES
+from skillgraph.reader.links import blank_links
 from skillgraph.spans.datastore import (
     DATASTORE_INDEX,
     NeighbourMix,
@@ -121,8 +123,9 @@ class SentenceReader:
                 f":{mix.temperature:g}:{mix.probes}:{mix.below:g}"
             )
         self.decoding = decoding
-        # The spans, and so everything cached from them, depend on the decoding too.
-        self.fingerprint = f"{self.model.fingerprint}{tagged_by}/{decoding}"
+        # The spans, and so everything cached from them, depend on the decoding too, and on
+        # links being blanked out (since 2026-12-07).
+        self.fingerprint = f"{self.model.fingerprint}{tagged_by}/{decoding}/blank-links"
         self.dimension = int(self.model.manifest["dimension"])
         self.batch_size = batch_size
         normalizer = json.loads(self.tokenizer.to_str()).get("normalizer") or {}
@@ -136,7 +139,7 @@ class SentenceReader:
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
-            encodings = self.tokenizer.encode_batch([sentences[i] for i in chunk])
+            encodings = self.tokenizer.encode_batch([blank_links(sentences[i]) for i in chunk])
             outputs: tuple[str, ...] = (EMBEDDING, PROBABILITIES, SPAN_STATES)
             if self.datastore is not None:
                 outputs += (TAG_STATES,)

@@ -103,6 +103,20 @@ def test_a_datastore_built_for_other_head_weights_is_refused(model_data_dir, tmp
     assert load_span_reader(settings.replace({"spans.neighbours_weight": 0.0})).datastore is None
 
 
+def test_a_link_in_a_sentence_costs_none_of_its_spans(reader):
+    # The head never saw a link: read as written, this sentence lost "Python" (2026-12-07).
+    link = "https://jobs.example.com/apply?id=123"
+    plain = "Apply at if you know Python and SQL."
+    linked = plain.replace("at ", f"at {link} ")
+    with_link, without = reader.read([linked, plain])
+    assert [s.text for s in with_link.spans] == [s.text for s in without.spans] == ["Python", "SQL"]
+    shift = len(link) + 1
+    assert [(s.start - shift, s.end - shift) for s in with_link.spans] == [
+        (s.start, s.end) for s in without.spans
+    ]
+    assert "/blank-links" in reader.fingerprint  # readings cached before are not reused
+
+
 def test_the_sentence_vector_is_the_encoders_own(reader, encoder):
     vectors = np.stack([r.vector for r in reader.read(TEXTS)])
     cosines = np.sum(vectors * encoder.encode(TEXTS), axis=1)
