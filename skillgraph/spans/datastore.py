@@ -143,8 +143,9 @@ class SpanDatastore:
 
 def datastore_counts(tagged: bool, tagger_weight: float, weight: float) -> bool:
     """Whether the head's datastore has a share in the spans: a neighbours ``weight`` above 0
-    and the head's probabilities in use (no stand-alone tagger, or one ``tagged`` below
-    ``tagger_weight`` 1; the datastore's keys are the head's states)."""
+    and the head's probabilities in use, that is no stand-alone tagger (``tagged`` false) or one
+    mixed with the head at a ``tagger_weight`` below 1 (the datastore's keys are the head's
+    states)."""
     return weight > 0.0 and (not tagged or tagger_weight < 1.0)
 
 
