@@ -15,17 +15,19 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.report import BENCH_DIR, SHARED, table, write_section
 from skillgraph import SkillGraph, Threshold, load_settings
+from skillgraph.reader import Reader
 from skillgraph.segmentation import Sentence
 from training.evaluation import load_benchmark
 from training.postings import assemble_ads, gold_set, read_postings, set_counts
 from training.span_data import bio_spans, read_span_sets
-from training.span_metrics import span_f1, token_spans
+from training.span_metrics import SpanScores, span_f1, token_spans
 
 SENTENCE_SETS = {
     "HOUSE validation": "house_validation.jsonl",
@@ -91,18 +93,27 @@ def posting_level(graph: SkillGraph) -> tuple[list[list[object]], dict[str, floa
     return rows, summary
 
 
+def read_span_f1(
+    reader: Reader, tokens: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]
+) -> dict[str, SpanScores]:
+    """Span-F1 of ``reader`` on token sequences (read joined by spaces) against BIO ``tags``."""
+    readings = reader.read([" ".join(t) for t in tokens])
+    predicted = [
+        token_spans(list(t), [(span.start, span.end) for span in reading.spans])
+        for t, reading in zip(tokens, readings, strict=True)
+    ]
+    return span_f1([bio_spans(list(t)) for t in tags], predicted)
+
+
 def span_scores(graph: SkillGraph) -> list[list[object]]:
     spans = graph.extractor.spans
     assert spans is not None
     rows = []
     for name in SPAN_SETS:
         sentences = read_span_sets(SHARED / "data" / "train" / "nnose", [name], "dev")
-        readings = spans.reader.read([" ".join(s.tokens) for s in sentences])
-        predicted = [
-            token_spans(s.tokens, [(span.start, span.end) for span in reading.spans])
-            for s, reading in zip(sentences, readings, strict=True)
-        ]
-        scores = span_f1([bio_spans(s.tags) for s in sentences], predicted)
+        scores = read_span_f1(
+            spans.reader, [s.tokens for s in sentences], [s.tags for s in sentences]
+        )
         rows.append(
             [
                 name,

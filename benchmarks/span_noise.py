@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.extraction import read_span_f1
 from benchmarks.report import SHARED, table, write_section
 from skillgraph import load_settings
 from skillgraph.reader import SentenceReader
 from skillgraph.runtime import load_span_reader
-from training.span_data import TaggedSentence, bio_spans, read_span_sets
-from training.span_metrics import span_f1, token_spans
+from training.span_data import TaggedSentence, read_span_sets
 
 SPAN_SETS = ("skillspan", "green", "sayfullina")
 # Tokens put in front of every sentence (all tagged O).
@@ -41,13 +41,8 @@ def strict_f1(
     reader: SentenceReader, sentences: list[TaggedSentence], prefix: tuple[str, ...]
 ) -> float:
     tokens = [[*prefix, *s.tokens] for s in sentences]
-    readings = reader.read([" ".join(t) for t in tokens])
-    predicted = [
-        token_spans(t, [(span.start, span.end) for span in reading.spans])
-        for t, reading in zip(tokens, readings, strict=True)
-    ]
-    gold = [bio_spans(["O"] * len(prefix) + list(s.tags)) for s in sentences]
-    return round(100 * span_f1(gold, predicted)["strict"].f1, 1)
+    tags = [["O"] * len(prefix) + list(s.tags) for s in sentences]
+    return round(100 * read_span_f1(reader, tokens, tags)["strict"].f1, 1)
 
 
 def _tagged(reader: SentenceReader) -> str:
