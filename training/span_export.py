@@ -5,8 +5,7 @@ Both are stored packed (:func:`skillgraph.encoders.packed.pack_model`: per-chann
 weights, ~4x smaller) with a manifest and an attribution README. The stand-alone tagger outputs
 label probabilities (softmax over O/B/I per sub-word) from token ids; the accurate profile's
 ships in ``skillgraph/spans/shipped/`` (it is also the span head's teacher and the CI smoke
-run's). The span head ships in the package
-(``skillgraph/spans/shipped/``), where the runtime merges it with its encoder.
+run's). The span head ships there too, and the runtime merges it with its encoder.
 """
 
 from __future__ import annotations
