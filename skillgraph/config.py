@@ -95,7 +95,8 @@ class EncoderSettings:
     # ONNX only: "fp32" or "int8". int8 is ~1.7x faster but quantises activations per batch,
     # so a text's vector shifts slightly (cosine ~0.99) with whatever it is batched with.
     precision: OnnxPrecision = "fp32"
-    batch_size: Count = 64
+    # 16: ranking mode 1.13x faster than at 64 on an Intel Xeon, the same bytes (2026-12-08).
+    batch_size: Count = 16
     threads: Size = 0  # 0: one per core
 
 
