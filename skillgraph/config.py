@@ -92,8 +92,8 @@ class EscoSettings:
 class EncoderSettings:
     backend: EncoderBackend = "onnx"
     model: str = "skillgraph-minilm-esco"  # a registered or shipped model name, or a directory
-    # ONNX only: "fp32" or "int8". int8 is ~1.7x faster but quantises activations per batch,
-    # so a text's vector shifts slightly (cosine ~0.99) with whatever it is batched with.
+    # ONNX only: "fp32" or "int8". int8 is ~1.7x faster; its vectors are ~0.997 cosine to
+    # fp32's, the same in any batch (skillgraph/encoders/quantization.py).
     precision: OnnxPrecision = "fp32"
     # 16: ranking mode 1.13x faster than at 64 on an Intel Xeon, the same bytes (2026-12-08).
     batch_size: Count = 16
