@@ -54,6 +54,7 @@ class SpanHeadConfig:
     distillation: float = 0.5  # share of the tagging loss that matches the teacher
     layers: int = 2
     layer_init: str = "all-MiniLM-L6-v2"  # torch weights for the head's layers (its last ones)
+    intermediate_size: int = 0  # feed-forward width of the head's layers; 0: layer_init's own
     epochs: int = 3
     batch_size: int = 32
     learning_rate: float = 2e-4
@@ -140,6 +141,7 @@ def train_span_head(config: SpanHeadConfig, data_dir: Path) -> SpanHeadResult:
         "sets": list(config.sets),
         "train_sentences": len(train),
         "layers": config.layers,
+        "intermediate_size": config.intermediate_size,
         "epochs": config.epochs,
         "distillation": config.distillation if config.teacher else 0.0,
         "teacher": config.teacher.name if config.teacher else None,
@@ -188,7 +190,31 @@ def _initial_layers(config: SpanHeadConfig, data_dir: Path) -> list[torch.nn.Mod
     layers = list(base.encoder.layer)
     if not 0 < config.layers <= len(layers):
         raise ValueError(f"layers must be between 1 and {len(layers)}, got {config.layers}")
-    return layers[len(layers) - config.layers :]
+    chosen = layers[len(layers) - config.layers :]
+    if config.intermediate_size:
+        for layer in chosen:
+            narrow_feed_forward(layer, config.intermediate_size)
+    return chosen
+
+
+def narrow_feed_forward(layer: torch.nn.Module, width: int) -> None:
+    """Keep the ``width`` feed-forward units of a BERT layer that carry the most weight (norm of
+    the unit's input row times that of its output column): a narrower layer starts near the
+    pretrained one, and the feed-forward part is two thirds of a layer's arithmetic."""
+    into, out = layer.intermediate.dense, layer.output.dense
+    units = into.out_features
+    if not 0 < width <= units:
+        raise ValueError(f"intermediate_size must be between 1 and {units}, got {width}")
+    with torch.no_grad():
+        weight = into.weight.norm(dim=1) * out.weight.norm(dim=0)
+        kept = torch.sort(torch.topk(weight, width).indices).values
+        narrow_in = torch.nn.Linear(into.in_features, width)
+        narrow_in.weight.copy_(into.weight[kept])
+        narrow_in.bias.copy_(into.bias[kept])
+        narrow_out = torch.nn.Linear(width, out.out_features)
+        narrow_out.weight.copy_(out.weight[:, kept])
+        narrow_out.bias.copy_(out.bias)
+    layer.intermediate.dense, layer.output.dense = narrow_in, narrow_out
 
 
 def _collate(items: Sequence[SentenceFeatures]):

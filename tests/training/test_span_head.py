@@ -19,7 +19,7 @@ from tests.conftest import FIXTURES
 from training.span_data import TaggedSentence
 from training.span_export import ship_span_head
 from training.span_features import IGNORE, joined, sub_word_labels
-from training.span_head import load_span_head_config, train_span_head
+from training.span_head import load_span_head_config, narrow_feed_forward, train_span_head
 
 SMOKE = FIXTURES / "train" / "span_head_smoke.toml"
 
@@ -44,6 +44,48 @@ def test_labels_follow_the_runtimes_words(tokenizer):
     # "Node.js" is three words too, and "j", "##s" two sub-words of the last: all inside.
     assert encoding.tokens[6:10] == ["node", ".", "j", "##s"]
     assert labels[6:10].tolist() == [BEGIN, INSIDE, INSIDE, INSIDE]
+
+
+def _tiny_layer():
+    import torch
+    from transformers import BertConfig
+    from transformers.models.bert.modeling_bert import BertLayer
+
+    torch.manual_seed(0)
+    config = BertConfig(hidden_size=8, intermediate_size=16, num_attention_heads=2)
+    return BertLayer(config).eval()
+
+
+def test_a_feed_forward_narrowed_to_its_own_width_computes_the_same():
+    import torch
+
+    layer = _tiny_layer()
+    states = torch.randn(2, 5, 8)
+    before = layer(states)  # as SpanHead.logits calls its layers
+    narrow_feed_forward(layer, 16)
+    after = layer(states)
+    assert after.shape == (2, 5, 8) and torch.allclose(before, after, atol=1e-6)
+
+
+def test_narrowing_keeps_the_units_that_carry_the_most_weight():
+    import torch
+
+    layer = _tiny_layer()
+    into, out = layer.intermediate.dense, layer.output.dense
+    weight = (into.weight.norm(dim=1) * out.weight.norm(dim=0)).tolist()
+    strongest = sorted(sorted(range(16), key=lambda unit: -weight[unit])[:4])
+    expected_in, expected_out = into.weight[strongest].clone(), out.weight[:, strongest].clone()
+    narrow_feed_forward(layer, 4)
+    assert layer.intermediate.dense.weight.shape == (4, 8)
+    assert torch.equal(layer.intermediate.dense.weight, expected_in)
+    assert torch.equal(layer.output.dense.weight, expected_out)
+    assert layer(torch.randn(1, 3, 8)).shape == (1, 3, 8)
+
+
+@pytest.mark.parametrize("width", [0, 17])
+def test_a_width_the_layer_does_not_have_is_refused(width):
+    with pytest.raises(ValueError, match="between 1 and 16"):
+        narrow_feed_forward(_tiny_layer(), width)
 
 
 def test_smoke_training_gives_a_head_the_reader_runs_and_that_ships(model_data_dir, tmp_path):
