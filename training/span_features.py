@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from skillgraph.encoders.packed import PACKED_FILE, unpack_model
-from skillgraph.reader.graph import MASK, expose_hidden_states
+from skillgraph.reader.graph import MASK, PROBABILITIES, expose_hidden_states, hidden_name
 from skillgraph.spans.labels import BEGIN, INSIDE, OUTSIDE
 from training.span_data import TaggedSentence
 
@@ -102,8 +102,9 @@ class TrunkFeatures:
             texts = [joined(s) for s in chunk]
             encodings = self.tokenizer.encode_batch([text for text, _ in texts])
             feeds = _feeds(encodings)
-            hidden = np.stack(self.session.run(self.hidden_names, feeds), axis=1)
-            probabilities = teacher(feeds) if teacher else None
+            states = self.session.run(self.hidden_names, feeds)
+            hidden = np.stack(states, axis=1)
+            probabilities = teacher(feeds, states) if teacher else None
             for row, (sentence, (text, starts), encoding) in enumerate(
                 zip(chunk, texts, encodings, strict=True)
             ):
@@ -130,26 +131,54 @@ class TrunkFeatures:
 
 class TeacherTagger:
     """A stand-alone span tagger (a packed ONNX token classifier, e.g. the previous shipped
-    one) whose probabilities the head learns to match; it must share the trunk's tokenizer."""
+    one) whose probabilities the head learns to match; it must share the trunk's tokenizer.
 
-    def __init__(self, directory: Path, threads: int) -> None:
-        import onnxruntime as ort
+    With ``head`` (a span head's graph on the same trunk) the teacher is the mix the accurate
+    profile reads: ``head_share`` of the head's probabilities, the rest the tagger's."""
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        with tempfile.TemporaryDirectory() as tmp:
-            graph = Path(tmp) / "teacher.onnx"
-            unpack_model(directory / PACKED_FILE, graph)
-            self.session = ort.InferenceSession(
-                str(graph), options, providers=["CPUExecutionProvider"]
-            )
+    def __init__(
+        self, directory: Path, threads: int, head: Path | None = None, head_share: float = 0.5
+    ) -> None:
+        if not 0.0 <= head_share <= 1.0:
+            raise ValueError(f"the teacher head's share must be within [0, 1], not {head_share}")
+        self.session = _session(directory / PACKED_FILE, threads)
         self.inputs = {i.name for i in self.session.get_inputs()}
+        self.head = _session(head, threads) if head is not None else None
+        self.head_share = head_share
 
-    def __call__(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+    def __call__(
+        self, feeds: dict[str, np.ndarray], hidden: Sequence[np.ndarray] = ()
+    ) -> np.ndarray:
+        """Probabilities per sub-word; ``hidden``: the trunk's hidden states, in order (what a
+        teacher head reads)."""
         (probabilities,) = self.session.run(
             None, {k: v for k, v in feeds.items() if k in self.inputs}
         )
-        return probabilities
+        if self.head is None:
+            return probabilities
+        if not hidden:
+            raise ValueError("a teacher with a head needs the trunk's hidden states")
+        head_feeds = {hidden_name(i): states for i, states in enumerate(hidden)}
+        head_feeds[MASK] = feeds[MASK]
+        wanted = {i.name for i in self.head.get_inputs()}
+        (head_probabilities,) = self.head.run(
+            [PROBABILITIES], {k: v for k, v in head_feeds.items() if k in wanted}
+        )
+        return self.head_share * head_probabilities + (1 - self.head_share) * probabilities
+
+
+def _session(graph: Path, threads: int):
+    """An onnxruntime session for a plain or packed graph."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    with tempfile.TemporaryDirectory() as tmp:
+        if graph.name.endswith("packed.onnx"):
+            plain = Path(tmp) / "model.onnx"
+            unpack_model(graph, plain)
+            graph = plain
+        return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
 
 def _feeds(encodings) -> dict[str, np.ndarray]:

@@ -32,7 +32,7 @@ from skillgraph.encoders import file_digest, load_encoder, onnx_model_dir
 from skillgraph.encoders.onnx_files import TOKENIZER_FILE, onnx_file, read_manifest
 from skillgraph.phrases import phrases
 from skillgraph.segmentation import Sentence
-from skillgraph.spans import decode_spans
+from skillgraph.spans import decode_spans, load_span_model
 from skillgraph.spans.heads import MANIFEST, PLAIN_HEAD
 from skillgraph.spans.labels import LABELS
 from training.span_data import bio_spans, read_span_sets
@@ -52,6 +52,8 @@ class SpanHeadConfig:
     encoder: str = "skillgraph-minilm-esco"  # the trunk: a shipped or registered encoder
     teacher: Path | None = None  # a packed span tagger directory to distil from
     distillation: float = 0.5  # share of the tagging loss that matches the teacher
+    teacher_head: Path | None = None  # a span head mixed into the teacher, as `accurate` mixes
+    teacher_head_share: float = 0.5  # the teacher head's share of the teacher's probabilities
     layers: int = 2
     layer_init: str = "all-MiniLM-L6-v2"  # torch weights for the head's layers (its last ones)
     intermediate_size: int = 0  # feed-forward width of the head's layers; 0: layer_init's own
@@ -121,7 +123,7 @@ def train_span_head(config: SpanHeadConfig, data_dir: Path) -> SpanHeadResult:
     trunk = TrunkFeatures(
         trunk_dir / onnx_file("fp32"), trunk_dir / TOKENIZER_FILE, config.max_length, config.threads
     )
-    teacher = TeacherTagger(config.teacher, config.threads) if config.teacher else None
+    teacher = _teacher(config, trunk_dir)
     train = trunk(_sentences(config, "train"), teacher)
     dev = {name: trunk(_sentences(config, "dev", [name])) for name in config.sets}
     log.info("features: %d train sentences (%.0f s)", len(train), time.perf_counter() - started)
@@ -145,6 +147,11 @@ def train_span_head(config: SpanHeadConfig, data_dir: Path) -> SpanHeadResult:
         "epochs": config.epochs,
         "distillation": config.distillation if config.teacher else 0.0,
         "teacher": config.teacher.name if config.teacher else None,
+        "teacher_head": (
+            f"{config.teacher_head.name}@{config.teacher_head_share:g}"
+            if config.teacher and config.teacher_head
+            else None
+        ),
         "seconds": round(seconds, 1),
         "dev": scores,
         "pooling_cosine": round(cosine, 4),
@@ -168,6 +175,22 @@ def train_span_head(config: SpanHeadConfig, data_dir: Path) -> SpanHeadResult:
     }
     (config.output_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return SpanHeadResult(config.output_dir, seconds, scores, cosine)
+
+
+def _teacher(config: SpanHeadConfig, trunk_dir: Path) -> TeacherTagger | None:
+    if config.teacher is None:
+        return None
+    head = None
+    if config.teacher_head is not None:
+        model = load_span_model(str(config.teacher_head))
+        trunk = read_manifest(trunk_dir)["files"][onnx_file("fp32")]
+        if model.encoder_fingerprint != trunk:
+            raise ValueError(
+                f"teacher_head {model.name!r} was trained on other weights of its encoder "
+                f"({model.encoder_fingerprint}) than {config.encoder} ({trunk})"
+            )
+        head = model.head_file
+    return TeacherTagger(config.teacher, config.threads, head, config.teacher_head_share)
 
 
 def _sentences(config: SpanHeadConfig, split: str, names: Sequence[str] | None = None):

@@ -11,14 +11,22 @@ from tokenizers import Tokenizer
 from skillgraph import Settings
 from skillgraph.config import EncoderSettings
 from skillgraph.encoders import onnx_model_dir
+from skillgraph.encoders.onnx_files import TOKENIZER_FILE, onnx_file
 from skillgraph.encoders.packed import unpack_model
+from skillgraph.reader.graph import PROBABILITIES
 from skillgraph.runtime import load_span_reader
 from skillgraph.spans import load_span_model
 from skillgraph.spans.labels import BEGIN, INSIDE, OUTSIDE
 from tests.conftest import FIXTURES
 from training.span_data import TaggedSentence
 from training.span_export import ship_span_head
-from training.span_features import IGNORE, joined, sub_word_labels
+from training.span_features import (
+    IGNORE,
+    TeacherTagger,
+    TrunkFeatures,
+    joined,
+    sub_word_labels,
+)
 from training.span_head import load_span_head_config, narrow_feed_forward, train_span_head
 
 SMOKE = FIXTURES / "train" / "span_head_smoke.toml"
@@ -86,6 +94,48 @@ def test_narrowing_keeps_the_units_that_carry_the_most_weight():
 def test_a_width_the_layer_does_not_have_is_refused(width):
     with pytest.raises(ValueError, match="between 1 and 16"):
         narrow_feed_forward(_tiny_layer(), width)
+
+
+def test_a_teacher_head_is_mixed_into_the_tagger_at_its_share(model_data_dir):
+    """The teacher the accurate profile reads: the head's probabilities, as the product's
+    fp32 reader computes them, mixed with the tagger's."""
+    trunk_dir = onnx_model_dir(EncoderSettings().model, model_data_dir)
+    trunk = TrunkFeatures(trunk_dir / onnx_file("fp32"), trunk_dir / TOKENIZER_FILE, 128, 1)
+    tagger = load_span_head_config(SMOKE).teacher
+    head = load_span_model("skillgraph-minilm-esco-spans").head_file
+    sentence = TaggedSentence(("Experience", "with", "Python", "and", "SQL"), ("O",) * 5)
+
+    def teacher(*head_and_share) -> np.ndarray:
+        (features,) = trunk([sentence], TeacherTagger(tagger, 1, *head_and_share))
+        return features.teacher.astype(np.float32)
+
+    alone, head_only, half = teacher(), teacher(head, 1.0), teacher(head, 0.5)
+    assert np.abs(alone - head_only).max() > 0.01  # two models, two opinions
+    np.testing.assert_allclose(half, (alone + head_only) / 2, atol=2e-3)  # float16 features
+    np.testing.assert_allclose(half.sum(-1), 1.0, atol=2e-3)
+    reader = load_span_reader(
+        Settings(data_dir=model_data_dir).replace({"spans.precision": "fp32"})
+    )
+    (product,) = reader.model.run(
+        (PROBABILITIES,), reader.tokenizer.encode_batch([joined(sentence)[0]])
+    )
+    np.testing.assert_allclose(head_only, product[0, : len(head_only)], atol=2e-3)  # unpadded
+    with pytest.raises(ValueError, match="share"):
+        TeacherTagger(tagger, 1, head, 1.5)
+
+
+def test_a_teacher_head_of_other_trunk_weights_is_refused(model_data_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "head"
+    shutil.copytree(load_span_model("skillgraph-minilm-esco-spans").directory, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["encoder_fingerprint"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    config = load_span_head_config(SMOKE, {"output_dir": tmp_path / "run", "teacher_head": copy})
+    with pytest.raises(ValueError, match="other weights"):
+        train_span_head(config, model_data_dir)
+    assert not (tmp_path / "run").exists()
 
 
 def test_smoke_training_gives_a_head_the_reader_runs_and_that_ships(model_data_dir, tmp_path):
