@@ -220,11 +220,12 @@ def _initial_layers(config: SpanHeadConfig, data_dir: Path) -> list[torch.nn.Mod
     return chosen
 
 
-def narrow_feed_forward(layer: torch.nn.Module, width: int) -> None:
+def narrow_feed_forward(layer: Any, width: int) -> None:
     """Keep the ``width`` feed-forward units of a BERT layer that carry the most weight (norm of
     the unit's input row times that of its output column): a narrower layer starts near the
     pretrained one, and the feed-forward part is two thirds of a layer's arithmetic."""
-    into, out = layer.intermediate.dense, layer.output.dense
+    into: torch.nn.Linear = layer.intermediate.dense  # a transformers BertLayer's parts
+    out: torch.nn.Linear = layer.output.dense
     units = into.out_features
     if not 0 < width <= units:
         raise ValueError(f"intermediate_size must be between 1 and {units}, got {width}")
