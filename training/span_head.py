@@ -179,6 +179,8 @@ def train_span_head(config: SpanHeadConfig, data_dir: Path) -> SpanHeadResult:
 
 def _teacher(config: SpanHeadConfig, trunk_dir: Path) -> TeacherTagger | None:
     if config.teacher is None:
+        if config.teacher_head is not None:
+            raise ValueError("teacher_head is mixed into a teacher tagger: set teacher too")
         return None
     head = None
     if config.teacher_head is not None:

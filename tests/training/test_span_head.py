@@ -138,6 +138,15 @@ def test_a_teacher_head_of_other_trunk_weights_is_refused(model_data_dir, tmp_pa
     assert not (tmp_path / "run").exists()
 
 
+def test_a_teacher_head_without_a_teacher_is_refused(model_data_dir, tmp_path):
+    from dataclasses import replace
+
+    head = load_span_model("skillgraph-minilm-esco-spans").directory
+    config = load_span_head_config(SMOKE, {"output_dir": tmp_path / "run", "teacher_head": head})
+    with pytest.raises(ValueError, match="set teacher too"):
+        train_span_head(replace(config, teacher=None), model_data_dir)
+
+
 def test_smoke_training_gives_a_head_the_reader_runs_and_that_ships(model_data_dir, tmp_path):
     config = load_span_head_config(SMOKE, {"output_dir": tmp_path / "run"})
     assert config.teacher is not None and config.teacher.is_dir()
