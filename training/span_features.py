@@ -18,6 +18,7 @@ import numpy as np
 
 from skillgraph.encoders.packed import PACKED_FILE, unpack_model
 from skillgraph.reader.graph import MASK, PROBABILITIES, expose_hidden_states, hidden_name
+from skillgraph.spans.heads import PACKED_HEAD
 from skillgraph.spans.labels import BEGIN, INSIDE, OUTSIDE
 from training.span_data import TaggedSentence
 
@@ -144,6 +145,7 @@ class TeacherTagger:
         self.session = _session(directory / PACKED_FILE, threads)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.head = _session(head, threads) if head is not None else None
+        self.head_inputs = {i.name for i in self.head.get_inputs()} if self.head else set()
         self.head_share = head_share
 
     def __call__(
@@ -160,9 +162,8 @@ class TeacherTagger:
             raise ValueError("a teacher with a head needs the trunk's hidden states")
         head_feeds = {hidden_name(i): states for i, states in enumerate(hidden)}
         head_feeds[MASK] = feeds[MASK]
-        wanted = {i.name for i in self.head.get_inputs()}
         (head_probabilities,) = self.head.run(
-            [PROBABILITIES], {k: v for k, v in head_feeds.items() if k in wanted}
+            [PROBABILITIES], {k: v for k, v in head_feeds.items() if k in self.head_inputs}
         )
         return self.head_share * head_probabilities + (1 - self.head_share) * probabilities
 
@@ -174,7 +175,7 @@ def _session(graph: Path, threads: int):
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     with tempfile.TemporaryDirectory() as tmp:
-        if graph.name.endswith("packed.onnx"):
+        if graph.name in (PACKED_FILE, PACKED_HEAD):
             plain = Path(tmp) / "model.onnx"
             unpack_model(graph, plain)
             graph = plain

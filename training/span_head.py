@@ -29,8 +29,9 @@ import torch
 
 from skillgraph.config import EncoderSettings
 from skillgraph.encoders import file_digest, load_encoder, onnx_model_dir
-from skillgraph.encoders.onnx_files import TOKENIZER_FILE, onnx_file, read_manifest
+from skillgraph.encoders.onnx_files import TOKENIZER_FILE, onnx_file
 from skillgraph.phrases import phrases
+from skillgraph.reader.reader import trunk_fingerprint
 from skillgraph.segmentation import Sentence
 from skillgraph.spans import decode_spans, load_span_model
 from skillgraph.spans.heads import MANIFEST, PLAIN_HEAD
@@ -160,7 +161,7 @@ def train_span_head(config: SpanHeadConfig, data_dir: Path) -> SpanHeadResult:
     manifest = {
         "name": config.name,
         "encoder": config.encoder,
-        "encoder_fingerprint": read_manifest(trunk_dir)["files"][onnx_file("fp32")],
+        "encoder_fingerprint": trunk_fingerprint(trunk_dir),
         "labels": list(LABELS),
         "max_length": config.max_length,
         "hidden_states": states,
@@ -185,7 +186,7 @@ def _teacher(config: SpanHeadConfig, trunk_dir: Path) -> TeacherTagger | None:
     head = None
     if config.teacher_head is not None:
         model = load_span_model(str(config.teacher_head))
-        trunk = read_manifest(trunk_dir)["files"][onnx_file("fp32")]
+        trunk = trunk_fingerprint(trunk_dir)
         if model.encoder_fingerprint != trunk:
             raise ValueError(
                 f"teacher_head {model.name!r} was trained on other weights of its encoder "

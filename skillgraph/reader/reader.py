@@ -262,13 +262,13 @@ def expand_reader(head: SpanHeadModel, trunk_dir: Path, target: Path) -> None:
             "head": head.name,
             "head_digest": head.digest,
             "encoder": head.encoder,
-            "encoder_fingerprint": _fingerprint(trunk_dir),
+            "encoder_fingerprint": trunk_fingerprint(trunk_dir),
             "outputs": list(READER_OUTPUTS),
         },
     )
 
 
-def _fingerprint(trunk_dir: Path) -> str:
+def trunk_fingerprint(trunk_dir: Path) -> str:
     """The digest of the trunk's fp32 graph: the weights a head was trained on."""
     return str(read_manifest(trunk_dir)["files"][onnx_file("fp32")])
 
@@ -292,7 +292,7 @@ def load_reader(
     ``tagger`` (a stand-alone span tagger's name or directory), spans come from that model's
     probabilities mixed with the head's at ``tagger_weight``; with ``neighbours`` (weight
     above 0), the head's datastore is mixed into the head's share."""
-    fingerprint = _fingerprint(trunk_dir)
+    fingerprint = trunk_fingerprint(trunk_dir)
     if fingerprint != head.encoder_fingerprint:
         raise SpanModelError(
             f"span model {head.name!r} was trained on {head.encoder} with weights "
